@@ -1,0 +1,162 @@
+"""One configuration object for the whole pipeline, with a stable hash.
+
+Settings are grouped per stage. A config can be read from a JSON or TOML file and
+overridden with ``section.key=value`` strings (what the CLI's ``--set`` passes).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+
+DEFAULT_COMPONENTS = ("clean", "sentences", "entities", "tokens", "keywords", "summary")
+
+
+@dataclass
+class InputConfig:
+    text_fields: list[str] = field(default_factory=lambda: ["text", "content", "body", "article"])
+    title_fields: list[str] = field(default_factory=lambda: ["title", "headline"])
+    id_fields: list[str] = field(default_factory=lambda: ["id", "uuid", "doc_id"])
+    max_chars: int = 1_000_000  # longer articles are rejected (issue: limits)
+
+
+@dataclass
+class CleanConfig:
+    boilerplate_rules: list[str] = field(default_factory=lambda: ["boilerplate.tsv"])
+    fullwidth_to_halfwidth: bool = True
+    title_from_first_line: bool = True
+    drop_repeated_paragraphs: bool = True
+    min_repeat_chars: int = 12
+    spam_title_min_overlap: float = 0.34
+    min_han_ratio: float = 0.3
+
+
+@dataclass
+class SentenceConfig:
+    max_chars: int = 0  # 0: no cap; otherwise long sentences are cut at commas
+
+
+@dataclass
+class EntityConfig:
+    ner: str = "lac"  # "lac" or "none"
+    gazetteers: list[str] = field(default_factory=lambda: ["gazetteer"])
+    aliases: list[str] = field(default_factory=lambda: ["aliases.tsv"])
+    rules: bool = True
+    batch_size: int = 128
+    threads: int = 1  # ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose
+
+
+@dataclass
+class TokenConfig:
+    segmenter: str = "jieba"
+    hmm: bool = False
+    lexicons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class KeywordConfig:
+    top_k: int = 10
+    idf: str = ""  # empty: jieba's bundled IDF table
+    stopwords: str = "stopwords.txt"
+    min_chars: int = 2
+
+
+@dataclass
+class SummaryConfig:
+    max_chars: int = 150
+    max_sentences: int = 3
+    min_sentence_chars: int = 6
+
+
+@dataclass
+class PipelineConfig:
+    components: list[str] = field(default_factory=lambda: list(DEFAULT_COMPONENTS))
+    input: InputConfig = field(default_factory=InputConfig)
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    sentences: SentenceConfig = field(default_factory=SentenceConfig)
+    entities: EntityConfig = field(default_factory=EntityConfig)
+    tokens: TokenConfig = field(default_factory=TokenConfig)
+    keywords: KeywordConfig = field(default_factory=KeywordConfig)
+    summary: SummaryConfig = field(default_factory=SummaryConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def hash(self) -> str:
+        """A short, stable hash of every setting (written into each record's ``meta``)."""
+        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()[:12]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PipelineConfig:
+        config = cls()
+        _update(config, data, "")
+        return config
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> PipelineConfig:
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+        try:
+            data = tomllib.loads(raw.decode("utf-8")) if path.suffix == ".toml" else json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid {path.suffix[1:] or 'JSON'}: {exc}") from exc
+        return cls.from_dict(data)
+
+    def with_overrides(self, overrides: list[str]) -> PipelineConfig:
+        """Apply ``section.key=value`` strings; values are parsed as JSON when they can be."""
+        data: dict[str, Any] = {}
+        for item in overrides:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                raise ConfigError(f"override {item!r} is not of the form section.key=value")
+            try:
+                parsed: Any = json.loads(value)
+            except ValueError:
+                parsed = value
+            node = data
+            parts = key.split(".")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = parsed
+        merged = self.to_dict()
+        _deep_merge(merged, data)
+        return PipelineConfig.from_dict(merged)
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _deep_merge(base[key], value)
+        else:
+            base[key] = value
+
+
+def _update(obj: Any, data: dict[str, Any], where: str) -> None:
+    known = {f.name: f for f in fields(obj)}
+    for key, value in data.items():
+        path = f"{where}{key}"
+        if key not in known:
+            raise ConfigError(f"unknown setting {path!r}; known here: {', '.join(sorted(known))}")
+        current = getattr(obj, key)
+        if is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"setting {path!r} must be a table of settings, got {value!r}")
+            _update(current, value, path + ".")
+            continue
+        expected = type(current)
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if expected is list and isinstance(value, str):
+            value = [v for v in value.split(",") if v]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(f"setting {path!r} must be {expected.__name__}, got {value!r}")
+        setattr(obj, key, value)

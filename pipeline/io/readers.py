@@ -1,0 +1,185 @@
+"""Readers: files, directories and globs of ``.txt``, ``.jsonl``, ``.jsonl.gz`` and HTML pages.
+
+Each reader yields raw :class:`~pipeline.record.Article` records (text as read, to be
+cleaned by the pipeline) or :class:`~pipeline.record.Rejected` records that say which
+file and line could not be read and why. A bad line or file never stops the others.
+"""
+from __future__ import annotations
+
+import glob
+import gzip
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from pipeline.config import InputConfig
+from pipeline.errors import InputError
+from pipeline.io.decode import decode_bytes
+from pipeline.record import Article, Rejected, article_id
+
+SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm", ".shtml")
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    for suffix in sorted(SUPPORTED_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix):
+            return suffix
+    return path.suffix.lower()
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[Path | Rejected]:
+    """Files in a stable order: directories recursively (sorted), globs expanded (sorted).
+
+    A path that does not exist raises ``InputError`` before anything is read (a usage
+    mistake); a file of an unsupported type inside a directory becomes a ``Rejected``.
+    """
+    return list(_expand(inputs))
+
+
+def _expand(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected]:
+    for item in inputs:
+        text = str(item)
+        if any(ch in text for ch in "*?[") and not Path(text).exists():
+            matches = sorted(glob.glob(text, recursive=True))
+            if not matches:
+                raise InputError(f"the pattern {text!r} matches no file")
+            paths = [Path(m) for m in matches]
+        else:
+            paths = [Path(text)]
+        for path in paths:
+            if path.is_dir():
+                for child in sorted(p for p in path.rglob("*") if not p.is_dir()):
+                    if child.name.startswith("."):
+                        continue
+                    if _suffix(child) in SUPPORTED_SUFFIXES:
+                        yield child
+                    else:
+                        yield Rejected(str(child), f"unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+            elif path.exists():
+                yield path
+            else:
+                raise InputError(f"input {text!r} does not exist")
+
+
+def read_inputs(inputs: Iterable[str | Path], config: InputConfig | None = None) -> Iterator[Article | Rejected]:
+    config = config or InputConfig()
+    for entry in expand_inputs(inputs):
+        if isinstance(entry, Rejected):
+            yield entry
+            continue
+        suffix = _suffix(entry)
+        if suffix in (".jsonl", ".jsonl.gz"):
+            yield from read_jsonl(entry, config)
+        elif suffix in (".html", ".htm", ".shtml"):
+            yield read_html(entry, config)
+        else:
+            yield read_txt(entry, config)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from exc
+
+
+def _checked(article: Article, config: InputConfig) -> Article | Rejected:
+    if len(article.text) > config.max_chars:
+        return Rejected(article.source, f"article too long: {len(article.text)} characters > input.max_chars={config.max_chars}", article.id)
+    return article
+
+
+def read_txt(path: Path, config: InputConfig) -> Article | Rejected:
+    """One article per file; the cleaning stage takes a headline-like first line as the title."""
+    source = str(path)
+    try:
+        text = decode_bytes(_read_bytes(path), source)
+    except InputError as exc:
+        return Rejected(source, exc.reason)
+    return _checked(Article(id=article_id(source, "", text), source=source, text=text), config)
+
+
+def read_html(path: Path, config: InputConfig) -> Article | Rejected:
+    """Title, date, author and body of a news page, extracted by trafilatura."""
+    source = str(path)
+    try:
+        page = decode_bytes(_read_bytes(path), source)
+    except InputError as exc:
+        return Rejected(source, exc.reason)
+    from pipeline.io.html import extract_html
+
+    try:
+        title, text, extra = extract_html(page)
+    except InputError as exc:
+        return Rejected(source, exc.reason)
+    return _checked(Article(id=article_id(source, title, text), source=source, title=title, text=text, extra=extra), config)
+
+
+def _open_lines(path: Path) -> Iterator[bytes]:
+    if path.name.lower().endswith(".gz"):
+        with gzip.open(path, "rb") as handle:
+            yield from handle
+    else:
+        with path.open("rb") as handle:
+            yield from handle
+
+
+def read_jsonl(path: Path, config: InputConfig) -> Iterator[Article | Rejected]:
+    """One article per line. Each bad line becomes a ``Rejected`` naming ``file:line``."""
+    lineno = 0
+    try:
+        for lineno, raw in enumerate(_open_lines(path), 1):
+            source = f"{path}:{lineno}"
+            if not raw.strip():
+                continue
+            yield _jsonl_article(raw, source, config)
+    except (OSError, EOFError, zlib.error) as exc:
+        where = f"{path}:{lineno + 1}" if lineno else str(path)
+        yield Rejected(where, f"cannot read further: {type(exc).__name__}: {exc} (corrupt or truncated file)")
+
+
+def _first(record: dict[str, Any], names: list[str]) -> tuple[str | None, Any]:
+    for name in names:
+        if name in record:
+            return name, record[name]
+    return None, None
+
+
+def _jsonl_article(raw: bytes, source: str, config: InputConfig) -> Article | Rejected:
+    try:
+        line = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Rejected(source, f"undecodable bytes: not UTF-8 at byte {exc.start}")
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return Rejected(source, f"invalid JSON: {exc}")
+    if not isinstance(record, dict):
+        return Rejected(source, f"expected a JSON object, got {type(record).__name__}")
+    text_field, text = _first(record, config.text_fields)
+    if text_field is None:
+        return Rejected(source, f"no text field (looked for {', '.join(config.text_fields)})")
+    if not isinstance(text, str):
+        return Rejected(source, f"field {text_field!r} must be a string, got {type(text).__name__}")
+    title_field, title = _first(record, config.title_fields)
+    if title is None:
+        title = ""
+    elif not isinstance(title, str):
+        return Rejected(source, f"field {title_field!r} must be a string, got {type(title).__name__}")
+    id_field, given_id = _first(record, config.id_fields)
+    if given_id is not None and not isinstance(given_id, (str, int)) or isinstance(given_id, bool):
+        return Rejected(source, f"field {id_field!r} must be a string or an integer, got {type(given_id).__name__}")
+    used = {text_field, title_field, id_field}
+    extra = {k: v for k, v in record.items() if k not in used}
+    article = Article(
+        id=str(given_id) if given_id not in (None, "") else article_id(source, title, text),
+        source=source,
+        title=title,
+        text=text,
+        extra=extra,
+    )
+    return _checked(article, config)

@@ -1,0 +1,64 @@
+"""JSONL writers for annotated records and rejects, and a reader for our own output."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from pipeline.errors import InputError, OutputError
+from pipeline.record import Article
+
+
+class JsonlWriter:
+    """Appends one JSON object a line; flushes every ``flush_every`` records and on close."""
+
+    def __init__(self, path: str | Path, *, append: bool = False, flush_every: int = 64) -> None:
+        self.path = Path(path)
+        self.flush_every = flush_every
+        self.count = 0
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("ab" if append else "wb")
+        except OSError as exc:
+            raise OutputError(f"cannot open {self.path} for writing: {exc.strerror or exc}") from exc
+
+    def write(self, obj: Article | dict[str, Any]) -> None:
+        data = obj.to_json_bytes() if isinstance(obj, Article) else orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
+        try:
+            self._handle.write(data)
+            self.count += 1
+            if self.count % self.flush_every == 0:
+                self._handle.flush()
+        except OSError as exc:
+            raise OutputError(f"cannot write to {self.path}: {exc.strerror or exc}") from exc
+
+    def close(self) -> None:
+        try:
+            self._handle.close()
+        except OSError as exc:
+            raise OutputError(f"cannot finish writing {self.path}: {exc.strerror or exc}") from exc
+
+    def __enter__(self) -> JsonlWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read_records(path: str | Path) -> Iterator[Article]:
+    """Annotated articles from one of our JSONL outputs."""
+    path = Path(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot open {path}: {exc.strerror or exc}") from exc
+    with handle:
+        for lineno, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield Article.from_json(line)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f"not an annotated article record: {exc}", f"{path}:{lineno}") from exc

@@ -1,0 +1,152 @@
+"""The :class:`Pipeline`: named components over one :class:`~pipeline.record.Article`.
+
+``pipeline.load()`` builds one; ``nlp(text)`` annotates a string, ``nlp.pipe(texts)``
+a stream (batched, so the neural tagger sees many sentences at once), and
+``nlp.process_batch(articles)`` is what the batch runner calls: it never raises for
+one bad article but returns a :class:`~pipeline.record.Rejected` in its place.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any, Literal
+
+from pipeline.config import PipelineConfig
+from pipeline.errors import ConfigError, InputError, PipelineError
+from pipeline.record import SCHEMA_VERSION, Article, Rejected, article_id
+from pipeline.registry import Component, get_factory
+from pipeline.version import __version__
+
+log = logging.getLogger(__name__)
+
+
+class Pipeline:
+    """A configured sequence of stages. Models load once, in the constructor."""
+
+    def __init__(self, config: PipelineConfig | None = None) -> None:
+        self.config = config or PipelineConfig()
+        available = {"id", "source", "title", "text"}
+        self.components: list[tuple[str, Component]] = []
+        for name in self.config.components:
+            fac = get_factory(name)
+            missing = [r for r in fac.requires if r not in available]
+            if missing:
+                raise ConfigError(
+                    f"component {name!r} requires {missing}, which no earlier component assigns; "
+                    f"put a component that provides them before {name!r} in 'components'"
+                )
+            self.components.append((name, fac.build(self.config)))
+            available.update(fac.assigns)
+        models: dict[str, Any] = {}
+        for _, component in self.components:
+            describe = getattr(component, "describe", None)
+            if describe:
+                models.update(describe())
+        self.meta: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "pipeline_version": __version__,
+            "config_hash": self.config.hash(),
+            "components": list(self.config.components),
+            "models": models,
+        }
+
+    # ------------------------------------------------------------ structure
+    @property
+    def component_names(self) -> list[str]:
+        return [name for name, _ in self.components]
+
+    def get(self, name: str) -> Component:
+        for comp_name, component in self.components:
+            if comp_name == name:
+                return component
+        raise KeyError(f"no component {name!r} in this pipeline; it has {self.component_names}")
+
+    def __repr__(self) -> str:
+        return f"Pipeline({' > '.join(self.component_names)})"
+
+    # --------------------------------------------------------------- input
+    def make_article(
+        self,
+        text: str,
+        *,
+        title: str = "",
+        id: str | None = None,
+        source: str = "<string>",
+        extra: dict[str, Any] | None = None,
+    ) -> Article:
+        if not isinstance(text, str):
+            raise InputError(f"article text must be a string, got {type(text).__name__}", source)
+        return Article(
+            id=id if id else article_id(source, title, text),
+            source=source,
+            title=title,
+            text=text,
+            extra=dict(extra or {}),
+        )
+
+    # ------------------------------------------------------------ running
+    def process_batch(self, articles: list[Article]) -> list[Article | Rejected]:
+        """Run every stage over a batch. A failing article becomes a ``Rejected``; others go on."""
+        results: list[Article | Rejected] = list(articles)
+        alive = list(range(len(articles)))
+        for name, component in self.components:
+            if getattr(component, "batched", False):
+                try:
+                    component.pipe([results[i] for i in alive])  # type: ignore[misc]
+                    continue
+                except Exception:  # noqa: BLE001 - rerun one by one to find the article that broke it
+                    log.debug("batched stage %s failed; isolating", name, exc_info=True)
+            for i in alive:
+                try:
+                    component(results[i])  # type: ignore[arg-type]
+                except Exception as exc:  # noqa: BLE001 - every failure becomes a reject
+                    results[i] = self._reject(results[i], name, exc)  # type: ignore[arg-type]
+            alive = [i for i in alive if isinstance(results[i], Article)]
+        for i in alive:
+            results[i].meta = dict(self.meta)  # type: ignore[union-attr]
+        return results
+
+    @staticmethod
+    def _reject(article: Article, stage: str, exc: Exception) -> Rejected:
+        if isinstance(exc, InputError):
+            reason = exc.reason
+        elif isinstance(exc, PipelineError):
+            reason = f"{stage}: {exc}"
+        else:
+            log.debug("stage %s failed on %s", stage, article.source, exc_info=True)
+            reason = f"{stage}: internal error {type(exc).__name__}: {exc}"
+        return Rejected(source=article.source, reason=reason, id=article.id)
+
+    def __call__(self, text: str | Article, *, title: str = "", id: str | None = None) -> Article:
+        article = text if isinstance(text, Article) else self.make_article(text, title=title, id=id)
+        (result,) = self.process_batch([article])
+        if isinstance(result, Rejected):
+            raise InputError(result.reason, result.source)
+        return result
+
+    def pipe(
+        self,
+        items: Iterable[str | Article],
+        *,
+        batch_size: int = 64,
+        on_error: Literal["raise", "yield"] = "raise",
+    ) -> Iterator[Article | Rejected]:
+        """Annotate a stream. ``on_error="yield"`` yields ``Rejected`` records instead of raising."""
+        stream = iter(items)
+        n = 0
+        while True:
+            chunk = list(islice(stream, batch_size))
+            if not chunk:
+                return
+            articles = []
+            for item in chunk:
+                n += 1
+                if isinstance(item, Article):
+                    articles.append(item)
+                else:
+                    articles.append(self.make_article(item, source=f"<pipe:{n}>"))
+            for result in self.process_batch(articles):
+                if isinstance(result, Rejected) and on_error == "raise":
+                    raise InputError(result.reason, result.source)
+                yield result

@@ -1,0 +1,89 @@
+"""Showing an article: HTML for Jupyter (``Article._repr_html_``) and rich text for terminals.
+
+Scraped text is hostile: everything that goes into HTML is escaped.
+"""
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from pipeline.record import Article
+
+LABEL_COLOURS = {
+    "PERSON": "#f4a261",
+    "ORG": "#7fb3d5",
+    "GPE": "#82e0aa",
+    "LOC": "#a3e4d7",
+    "FAC": "#a3e4d7",
+    "PRODUCT": "#f7dc6f",
+    "WORK_OF_ART": "#f5b7b1",
+    "EVENT": "#d7bde2",
+    "DATE": "#d5dbdb",
+    "TIME": "#d5dbdb",
+    "MONEY": "#abebc6",
+    "PERCENT": "#abebc6",
+    "QUANTITY": "#e5e8e8",
+    "CARDINAL": "#e5e8e8",
+    "ORDINAL": "#e5e8e8",
+}
+TERMINAL_STYLES = {
+    "PERSON": "bold black on dark_orange",
+    "ORG": "bold black on sky_blue1",
+    "GPE": "black on pale_green1",
+    "LOC": "black on aquamarine1",
+    "FAC": "black on aquamarine1",
+    "PRODUCT": "bold black on yellow",
+    "WORK_OF_ART": "black on pink1",
+    "DATE": "black on grey82",
+    "TIME": "black on grey82",
+    "MONEY": "black on light_green",
+    "PERCENT": "black on light_green",
+}
+
+
+def article_html(article: Article, max_chars: int = 5000) -> str:
+    """The article's text with entities highlighted, its summary and keywords, all escaped."""
+    text = article.text
+    parts = []
+    pos = 0
+    for ent in article.entities:
+        if ent.start >= max_chars:
+            break
+        if ent.start < pos:
+            continue
+        parts.append(escape(text[pos : ent.start]))
+        colour = LABEL_COLOURS.get(ent.label, "#eeeeee")
+        parts.append(
+            f'<mark style="background:{colour};padding:0 2px;border-radius:3px" title="{escape(ent.norm)}">'
+            f"{escape(ent.text)}<sub style=\"font-size:0.6em\">{escape(ent.label)}</sub></mark>"
+        )
+        pos = ent.end
+    parts.append(escape(text[pos:max_chars]))
+    if len(text) > max_chars:
+        parts.append(" …")
+    body = "".join(parts).replace("\n", "<br>")
+    keywords = "、".join(escape(k.text) for k in article.keywords)
+    flags = ", ".join(escape(f) for f in article.flags)
+    return (
+        '<div style="font-family:sans-serif;line-height:1.6">'
+        f"<h3>{escape(article.title) or '<i>(no title)</i>'}</h3>"
+        f'<p style="color:#666;font-size:0.85em">id {escape(article.id)} · {escape(article.source)}'
+        f"{' · flags: ' + flags if flags else ''}</p>"
+        f'<p style="background:#f6f6f6;padding:6px"><b>Summary</b> ({escape(article.summary.method)}): '
+        f"{escape(article.summary.text)}</p>"
+        f"<p><b>Keywords</b>: {keywords}</p>"
+        f"<div>{body}</div></div>"
+    )
+
+
+def article_rich(article: Article) -> Text:
+    """Rich ``Text`` of the article with entities styled by label (for ``zhnews show``)."""
+    from rich.text import Text
+
+    text = Text(article.text)
+    for ent in article.entities:
+        text.stylize(TERMINAL_STYLES.get(ent.label, "underline"), ent.start, ent.end)
+    return text

@@ -1,0 +1,26 @@
+"""The one-screen run report printed after ``zhnews run``."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.runner import RunReport
+
+
+def print_run_report(report: RunReport, console: Console | None = None) -> None:
+    console = console or Console(stderr=True)
+    table = Table(title="zhnews run", show_header=False, box=None)
+    table.add_row("articles annotated", f"{report.articles:,}")
+    table.add_row("inputs rejected", f"{report.rejected:,}")
+    table.add_row("characters", f"{report.chars:,}")
+    table.add_row("time", f"{report.seconds:.1f} s")
+    table.add_row("throughput", f"{report.chars_per_second:,.0f} chars/s")
+    if report.entities:
+        table.add_row("entities", ", ".join(f"{k} {v}" for k, v in report.entities.most_common()))
+    if report.flags:
+        table.add_row("flags", ", ".join(f"{k} {v}" for k, v in report.flags.most_common()))
+    if report.reasons:
+        table.add_row("reject reasons", "; ".join(f"{k} ×{v}" for k, v in report.reasons.most_common(5)))
+    table.add_row("output", str(report.output))
+    table.add_row("rejects", str(report.rejects))
+    console.print(table)

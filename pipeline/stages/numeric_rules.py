@@ -1,0 +1,120 @@
+"""Rules for the OntoNotes numeric and temporal types, with Chinese numerals and units.
+
+DATE (2021年9月30日, 1月6日, 2018年底, 十几年, 去年), TIME (上午9点, 10时30分, 20:30),
+PERCENT (74%, 百分之三十, 3个百分点), MONEY (9.53亿元, 人民币500万, $5), QUANTITY
+(measurements: 30公里, 5吨), ORDINAL (第一, 第6) and CARDINAL (9.53亿, 6000万, 100).
+Overlaps are resolved longest first, then by the order of ``RULES``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_DIGIT = "零〇一二两三四五六七八九"
+_CN_NUM = f"[{_CN_DIGIT}十百千万亿]"
+_AR = r"\d+(?:[.,]\d+)*"
+# A number: Arabic (with decimals and thousands separators) or Chinese numerals,
+# optionally followed by a magnitude and an approximation word.
+NUM = rf"(?:{_AR}(?:\s?[十百千万亿]+)?|{_CN_NUM}+)(?:多|余|几)?"
+_NOT_BEFORE = r"(?<![A-Za-z0-9.\-_/])"
+_NOT_AFTER = r"(?![A-Za-z0-9])"
+
+_RELATIVE_DAY = "今年|去年|明年|前年|后年|今天|昨天|明天|前天|后天|昨日|今日|明日|本周|上周|下周|本月|上月|下月|当天|当日|次日|翌日|近年|近日|日前|本世纪|上世纪"
+_DAYPART = "上午|下午|中午|晚上|晚间|夜间|凌晨|早上|早晨|清晨|傍晚|深夜|午夜|凌晨"
+_CURRENCY = "元|块钱|美元|欧元|日元|英镑|港元|港币|澳元|加元|韩元|卢布|人民币|美金|新台币|比特币|法郎"
+_MEASURE = (
+    "平方公里|平方千米|平方米|立方米|公里|千米|厘米|毫米|米|公斤|千克|毫克|克|吨|斤|公顷|亩|毫升|升|"
+    "摄氏度|℃|千瓦时|千瓦|兆瓦|瓦|伏|英里|英尺|海里|节|马力|GB|TB|MB|km|kg|mAh|mm|cm"
+)
+
+_YEAR = rf"(?:\d{{4}}|\d{{2}}|[{_CN_DIGIT}]{{2,4}})年"
+_MONTH = rf"(?:\d{{1,2}}|十[一二]?|[一二三四五六七八九])月"
+_DAY = rf"(?:\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
+_YEAR_SUFFIX = "(?:上半年|下半年|年初|年底|年末|年中|初|底|末|以来|前后)?"
+_MONTH_SUFFIX = "(?:份|初|底|末|中旬|上旬|下旬)?"
+
+
+@dataclass(frozen=True)
+class NumericMatch:
+    start: int
+    end: int
+    label: str
+    norm: str
+
+
+RULES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "DATE",
+        re.compile(
+            rf"{_NOT_BEFORE}(?:{_YEAR}{_YEAR_SUFFIX}(?:{_MONTH}{_MONTH_SUFFIX}(?:{_DAY})?)?|{_MONTH}{_DAY}|{_MONTH}{_MONTH_SUFFIX}"
+            rf"(?=[^\d日号]|$))(?:(?:上午|下午|晚|凌晨|早)?(?={_DAYPART}))?"
+        ),
+    ),
+    ("DATE", re.compile(rf"(?:{_RELATIVE_DAY})(?:{_MONTH}(?:{_DAY})?|{_YEAR_SUFFIX[3:-2]}|初|底)?")),
+    ("DATE", re.compile(rf"{_NOT_BEFORE}第?(?:{NUM}|几|数|十几|几十)(?:多)?(?:年|个多?月|个?星期|周|天)(?:多|来|间|后|前)?(?![级度代])")),
+    ("DATE", re.compile(r"(?:星期|周|礼拜)[一二三四五六日天]")),
+    ("DATE", re.compile(rf"{_NOT_BEFORE}(?:{_AR}|{_CN_NUM}+)世纪(?:{_AR}|{_CN_NUM}+)?年代|{_NOT_BEFORE}\d0后")),
+    ("DATE", re.compile(rf"{_NOT_BEFORE}\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}{_NOT_AFTER}")),
+    (
+        "TIME",
+        re.compile(
+            rf"(?:{_DAYPART})?{_NOT_BEFORE}\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?{_NOT_AFTER}"
+            rf"|(?:{_DAYPART})(?:\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})[点时](?:\d{{1,2}}分|[{_CN_DIGIT}十]{{1,3}}分|半|整)?"
+            rf"|{_NOT_BEFORE}\d{{1,2}}时(?:\d{{1,2}}分)?(?:\d{{1,2}}秒)?"
+        ),
+    ),
+    (
+        "PERCENT",
+        re.compile(
+            rf"{_NOT_BEFORE}(?:{_AR}|{_CN_NUM}+)(?:\s?[%％‰])|(?:百分之|千分之)[{_CN_DIGIT}十百点几]+"
+            rf"|{_NOT_BEFORE}(?:{_AR}|{_CN_NUM}+)个百分点"
+        ),
+    ),
+    (
+        "MONEY",
+        re.compile(
+            rf"{_NOT_BEFORE}{NUM}\s?(?:{_CURRENCY})|(?:人民币|美元|港币|US\$|HK\$|RMB|\$|￥|¥|€|£)\s?{_AR}(?:\s?[十百千万亿]+)?(?:元)?"
+        ),
+    ),
+    ("QUANTITY", re.compile(rf"{_NOT_BEFORE}{NUM}\s?(?:{_MEASURE}){_NOT_AFTER}")),
+    ("ORDINAL", re.compile(rf"第(?:{_AR}|{_CN_NUM}+)")),
+    ("CARDINAL", re.compile(rf"{_NOT_BEFORE}(?:{_AR}/{_AR}|{_AR}(?:\s?[十百千万亿]+)?|[{_CN_DIGIT}十百千]*[十百千万亿][{_CN_DIGIT}十百千万亿]*)(?:多|余)?{_NOT_AFTER}")),
+]
+_PRIORITY = {label: i for i, label in enumerate(["DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"])}
+_ISO_DATE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})[日号])?)?$")
+
+
+def normalise_date(text: str) -> str:
+    m = _ISO_DATE.match(text)
+    if not m:
+        return text
+    year, month, day = m.groups()
+    if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
+        return text
+    return "-".join([year] + [f"{int(x):02d}" for x in (month, day) if x])
+
+
+def find_numeric(text: str) -> list[NumericMatch]:
+    """Non-overlapping numeric and temporal entities of ``text``, in order."""
+    candidates = []
+    for label, pattern in RULES:
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                candidates.append((m.start(), m.end(), label))
+    candidates.sort(key=lambda c: (-(c[1] - c[0]), _PRIORITY[c[2]], c[0]))
+    taken: list[tuple[int, int, str]] = []
+    occupied = bytearray(len(text))
+    for start, end, label in candidates:
+        if any(occupied[start:end]):
+            continue
+        occupied[start:end] = b"\x01" * (end - start)
+        taken.append((start, end, label))
+    taken.sort()
+    out = []
+    for start, end, label in taken:
+        surface = text[start:end]
+        if label == "CARDINAL" and len(surface) == 1 and not surface.isdigit():
+            continue
+        norm = normalise_date(surface) if label == "DATE" else surface
+        out.append(NumericMatch(start, end, label, norm))
+    return out
