@@ -55,7 +55,7 @@ class _Paragraph:
 
 
 def looks_like_headline(text: str) -> bool:
-    return 2 <= len(text) <= 64 and text[-1] not in _SENTENCE_END and han_count(text) >= 2
+    return 2 <= len(text) <= 64 and text[-1] not in _SENTENCE_END and "。" not in text and han_count(text) >= 2
 
 
 def title_overlap(title: str, body: str) -> float | None:

@@ -78,7 +78,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("QUANTITY", re.compile(rf"{_NOT_BEFORE}{NUM}\s?(?:{_MEASURE}){_NOT_AFTER}")),
     ("ORDINAL", re.compile(rf"第(?:{_AR}|{_CN_NUM}+)")),
-    ("CARDINAL", re.compile(rf"{_NOT_BEFORE}(?:{_AR}/{_AR}|{_AR}(?:\s?[十百千万亿]+)?|[{_CN_DIGIT}十百千]*[十百千万亿][{_CN_DIGIT}十百千万亿]*)(?:多|余)?{_NOT_AFTER}")),
+    ("CARDINAL", re.compile(rf"{_NOT_BEFORE}(?:{_AR}/{_AR}|{_AR}(?:\s?[十百千万亿]+)?|(?:几|数)?[{_CN_DIGIT}十百千]*[十百千万亿][{_CN_DIGIT}十百千万亿]*)(?:多|余)?{_NOT_AFTER}")),
 ]
 _PRIORITY = {label: i for i, label in enumerate(["DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"])}
 _ISO_DATE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})[日号])?)?$")

@@ -1,0 +1,75 @@
+import pytest
+
+from pipeline.config import EntityConfig
+from pipeline.record import Article
+from pipeline.stages.entities import EntityRecognizer
+from pipeline.stages.sentences import split_sentences
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    return EntityRecognizer(EntityConfig())
+
+
+def entities(recognizer, text):
+    article = Article(id="t", source="t", text=text, sentences=split_sentences(text))
+    recognizer(article)
+    return {(e.text, e.label) for e in article.entities}, article
+
+
+def test_entities_combine_model_rules_and_gazetteer(recognizer):
+    found, article = entities(recognizer, "1月6日，阿里巴巴集团总裁戴珊宣布，淘宝直播继续独立运营，成交额增长了50%。")
+    assert ("1月6日", "DATE") in found
+    assert ("阿里巴巴集团", "ORG") in found
+    assert ("戴珊", "PERSON") in found
+    assert ("淘宝直播", "PRODUCT") in found
+    assert ("50%", "PERCENT") in found
+    sources = {e.text: e.source for e in article.entities}
+    assert sources["戴珊"] == "model" and sources["淘宝直播"] == "gazetteer" and sources["50%"] == "rule"
+
+
+def test_entities_longest_span_wins_and_spans_never_overlap(recognizer):
+    _, article = entities(recognizer, "北京大学的学生在北京参观了腾讯公司和淘宝直播基地。")
+    spans = sorted((e.start, e.end) for e in article.entities)
+    for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
+        assert e1 <= s2
+    labels = {e.text: e.label for e in article.entities}
+    assert labels.get("北京大学") == "ORG"
+    assert labels.get("北京") == "GPE"
+    assert labels.get("淘宝直播") == "PRODUCT"
+
+
+def test_entities_norm_uses_alias_table(recognizer):
+    _, article = entities(recognizer, "阿里在中国市场拥有9.53亿用户，阿里巴巴的股价上涨。")
+    norms = {e.text: e.norm for e in article.entities}
+    assert norms["阿里"] == "阿里巴巴集团"
+    assert norms["阿里巴巴"] == "阿里巴巴集团"
+    assert norms["中国"] == "中国"
+
+
+def test_entities_gpe_versus_loc(recognizer):
+    found, _ = entities(recognizer, "外国记者来到中国，抵达杭州市后前往长江沿岸考察。")
+    assert ("中国", "GPE") in found
+    assert ("杭州市", "GPE") in found
+    assert ("长江", "LOC") in found
+
+
+def test_entities_are_per_sentence_and_exact(recognizer):
+    text = "马化腾说：“我们会继续投入。”\n腾讯第三季度营收为1671.93亿元。"
+    _, article = entities(recognizer, text)
+    for e in article.entities:
+        assert text[e.start : e.end] == e.text
+    assert any(e.label == "MONEY" and e.text == "1671.93亿元" for e in article.entities)
+
+
+def test_entities_scraped_sample(scraped_record):
+    article = scraped_record
+    labels: dict[str, set[str]] = {}
+    for e in article.entities:
+        labels.setdefault(e.text, set()).add(e.label)
+    assert "PERSON" in labels["戴珊"]
+    assert "ORG" in labels["阿里巴巴集团"]
+    assert labels["淘宝直播"] & {"PRODUCT", "ORG"}
+    assert "DATE" in labels["1月6日"] and "DATE" in labels["2021年9月30日"]
+    assert labels["9.53亿"] & {"CARDINAL", "QUANTITY"}
+    assert "PERCENT" in labels["50%"]

@@ -1,0 +1,36 @@
+import pytest
+
+from pipeline.stages.numeric_rules import find_numeric, normalise_date
+
+
+def found(text):
+    return [(text[m.start : m.end], m.label) for m in find_numeric(text)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("截至2021年9月30日，用户达9.53亿。", [("2021年9月30日", "DATE"), ("9.53亿", "CARDINAL")]),
+        ("1月6日，戴珊发布内部信。", [("1月6日", "DATE")]),
+        ("成交额增长了50%，另一项增长百分之三十。", [("50%", "PERCENT"), ("百分之三十", "PERCENT")]),
+        ("累计用户超6000万。", [("6000万", "CARDINAL")]),
+        ("十几年来，两家公司各自发展。", [("十几年来", "DATE")]),
+        ("营收9.53亿元，增速加快1.6个百分点。", [("9.53亿元", "MONEY"), ("1.6个百分点", "PERCENT")]),
+        ("上午9点30分开会，20:30结束。", [("上午9点30分", "TIME"), ("20:30", "TIME")]),
+        ("卡车行驶了30公里，载重5吨。", [("30公里", "QUANTITY"), ("5吨", "QUANTITY")]),
+        ("这是公司的第二座工厂。", [("第二", "ORDINAL")]),
+        ("2018年底，天猫进行了调整。", [("2018年底", "DATE")]),
+        ("投资人民币500万元。", [("人民币500万元", "MONEY")]),
+        ("B2C还是C2C，iPhone15都不是数字。", []),
+        ("一个年利润几十亿的业务", [("几十亿", "CARDINAL")]),
+    ],
+)
+def test_numeric_rules_find_chinese_numbers_and_dates(text, expected):
+    assert found(text) == expected
+
+
+def test_numeric_rules_normalise_full_dates_to_iso():
+    assert normalise_date("2021年9月30日") == "2021-09-30"
+    assert normalise_date("2024年3月") == "2024-03"
+    assert normalise_date("1月6日") == "1月6日"
+    assert normalise_date("2021年13月1日") == "2021年13月1日"
