@@ -37,8 +37,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--components", help="comma-separated stages to run, e.g. clean,sentences,tokens")
     run.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                      help="extra word list for the segmenter (repeatable)")
+    run.add_argument("--lexicon-mode", choices=["add", "standard"],
+                     help="add: domain words on top of jieba's dictionary (default); standard: the lexicons are the vocabulary")
     run.add_argument("--batch-size", type=int, default=32, help="articles per batch (default 32)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no report")
+
+    evaluate = sub.add_parser("eval", help="score a stage against gold data")
+    tasks = evaluate.add_subparsers(dest="task", required=True)
+    seg = tasks.add_parser("seg", help="word segmentation against SIGHAN-format gold (space-separated words)")
+    seg.add_argument("--gold", required=True, help="gold file, one sentence a line, words separated by spaces")
+    seg.add_argument("--lexicon", action="append", default=[], metavar="FILE",
+                     help="word list, used exactly as `zhnews run --lexicon` uses it (repeatable)")
+    seg.add_argument("--lexicon-mode", choices=["add", "standard"], help="as for `zhnews run`")
+    seg.add_argument("--config", help="a JSON or TOML config file")
+    seg.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
+    seg.add_argument("--json", action="store_true", help="print the scores as JSON")
 
     show = sub.add_parser("show", help="print an annotated article with its entities highlighted")
     show.add_argument("file", help="an annotated JSONL written by `zhnews run`")
@@ -54,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "eval":
+            return cmd_eval(args)
         return cmd_show(args)
     except InputError as exc:
         print(f"zhnews: error: {exc}", file=sys.stderr)
@@ -69,10 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _config(args: argparse.Namespace) -> PipelineConfig:
     config = PipelineConfig.from_file(args.config) if args.config else PipelineConfig()
     sets = list(args.set)
-    if args.components:
+    if getattr(args, "components", None):
         sets.append("components=" + ",".join(c.strip() for c in args.components.split(",")))
     if args.lexicon:
         sets.append("tokens.lexicons=" + ",".join(args.lexicon))
+    if args.lexicon_mode:
+        sets.append(f"tokens.lexicon_mode={args.lexicon_mode}")
     return config.with_overrides(sets) if sets else config
 
 
@@ -104,6 +121,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     if report.rejected:
         print(f"{report.rejected} input(s) rejected: see {report.rejects}", file=sys.stderr)
         return EXIT_REJECTS
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline.evaluation.segmentation import evaluate_segmentation, read_sighan_gold
+    from pipeline.stages.segmenter import JiebaSegmenter
+
+    config = _config(args)
+    gold = read_sighan_gold(args.gold)
+    tokens = config.tokens
+    segmenter = JiebaSegmenter(tokens.lexicons, hmm=tokens.hmm, lexicon_mode=tokens.lexicon_mode)
+    scores = evaluate_segmentation(segmenter, gold)
+    if args.json:
+        print(json.dumps(scores.to_dict(), ensure_ascii=False))
+        return EXIT_OK
+    lexicons = ", ".join(p.name for p in segmenter.lexicons) or "none"
+    print(f"segmentation on {args.gold}: {scores.sentences} sentences, {scores.gold_words} gold words")
+    print(f"segmenter: {segmenter.version}, HMM {'on' if tokens.hmm else 'off'}, lexicons: {lexicons} ({tokens.lexicon_mode})")
+    print(f"precision {scores.precision:.4f}  recall {scores.recall:.4f}  F1 {scores.f1:.4f}")
+    print(f"OOV recall {scores.oov_recall:.4f} over {scores.oov_words} gold words not in {scores.oov_reference}")
     return EXIT_OK
 
 

@@ -56,6 +56,7 @@ class TokenConfig:
     segmenter: str = "jieba"
     hmm: bool = False
     lexicons: list[str] = field(default_factory=list)
+    lexicon_mode: str = "add"  # "add": domain words; "standard": the lexicons are the vocabulary
 
 
 @dataclass

@@ -8,6 +8,7 @@ segmentation is exactly ``Tokenizer.cut``'s (``jieba.posseg`` may segment differ
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -18,15 +19,24 @@ from pathlib import Path
 
 import jieba
 
-from pipeline.errors import ResourceError
+from pipeline.errors import ConfigError, ResourceError
 from pipeline.resources import resolve
+from pipeline.stages.text_normalize import FULLWIDTH_TO_HALFWIDTH
 
 jieba.setLogLevel(logging.WARNING)
+
+LEXICON_MODES = ("add", "standard")
+STANDARD_DEFAULT_FREQ = 100  # frequency of a standard's word that jieba's dictionary lacks
 
 _NUMERIC = re.compile(r"^[\d.,%％:：/\-+]+$|^[零〇一二两三四五六七八九十百千万亿]+$")
 _ASCII_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_\-.&+#]*$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _USER_LINE = re.compile(r"^(.+?)(?:\s+(\d+))?(?:\s+([a-z]+))?$")
+# Characters that jieba emits one by one but that form one word in a run:
+# dashes (——), ellipses (……), and digits with their decimal point (3.5, ３．５).
+_RUN_CHARS = set("—－-…·～~")
+_DIGITS = set("0123456789０１２３４５６７８９")
+_DECIMAL = set(".．")
 
 
 def _cache_dir() -> str:
@@ -46,12 +56,66 @@ def _cache_dir() -> str:
 def jieba_pos_table() -> dict[str, str]:
     """word → POS from jieba's bundled dictionary (read once per process)."""
     table = {}
-    with open(jieba.DEFAULT_DICT_NAME if os.path.isabs(jieba.DEFAULT_DICT_NAME) else
-              os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME), encoding="utf-8") as handle:
+    with open(_jieba_dict_path(), encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
             if len(parts) == 3:
                 table[parts[0]] = parts[2]
+    return table
+
+
+def read_lexicon(path: Path) -> list[tuple[str, int | None, str | None]]:
+    """``(word, freq, pos)`` from a word list: ``word`` or jieba's ``word freq [pos]`` a line.
+
+    Full-width letters and digits are made half-width, as the cleaning stage does to text.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"cannot read lexicon {path}: {exc}") from exc
+    entries = []
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _USER_LINE.match(line)
+        word, freq, tag = m.groups() if m else (line, None, None)
+        entries.append((word.translate(FULLWIDTH_TO_HALFWIDTH), int(freq) if freq else None, tag))
+    return entries
+
+
+def standard_dictionary(entries: list[tuple[str, int | None, str | None]], sources: list[Path]) -> str:
+    """A jieba dictionary whose words are the standard's: every single character of jieba's
+    dictionary (so any text can be cut) plus the lexicon's words, with jieba's frequency
+    where it knows the word. Written once to the cache folder, keyed by content."""
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.read_bytes())
+    target = Path(_cache_dir()) / f"jieba.standard.{digest.hexdigest()[:16]}.txt"
+    if target.exists():
+        return str(target)
+    base = jieba_freq_table()
+    words = {w: f for w, f in base.items() if len(w) == 1}
+    for word, freq, _ in entries:
+        words[word] = freq or base.get(word, STANDARD_DEFAULT_FREQ)
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text("".join(f"{w} {f}\n" for w, f in words.items() if " " not in w), encoding="utf-8")
+    os.replace(tmp, target)
+    return str(target)
+
+
+def _jieba_dict_path() -> str:
+    return os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME)
+
+
+@lru_cache(maxsize=1)
+def jieba_freq_table() -> dict[str, int]:
+    table = {}
+    with open(_jieba_dict_path(), encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) >= 2:
+                table[parts[0]] = int(parts[1])
     return table
 
 
@@ -66,53 +130,49 @@ def fallback_pos(word: str) -> str:
 
 
 class JiebaSegmenter:
-    """Segments text with a private ``jieba.Tokenizer``; lexicons are added to it only."""
+    """Segments text with a private ``jieba.Tokenizer``; lexicons change it only.
 
-    def __init__(self, lexicons: list[str] | None = None, hmm: bool = False) -> None:
+    ``lexicon_mode="add"`` adds the lexicons' words to jieba's dictionary (a domain: company
+    names, product lines, people). ``"standard"`` makes the lexicons *the* vocabulary (a
+    segmentation standard such as PKU's word list): jieba's own multi-character words that
+    the standard lacks are no longer proposed.
+    """
+
+    def __init__(self, lexicons: list[str] | None = None, hmm: bool = False, lexicon_mode: str = "add") -> None:
+        if lexicon_mode not in LEXICON_MODES:
+            raise ConfigError(f"tokens.lexicon_mode must be one of {LEXICON_MODES}, got {lexicon_mode!r}")
         self.hmm = hmm
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.tmp_dir = _cache_dir()
-        self.tokenizer.initialize()
+        self.lexicon_mode = lexicon_mode
         self.pos = jieba_pos_table()
         self.user_pos: dict[str, str] = {}
-        self.lexicons: list[Path] = []
-        for name in lexicons or []:
-            self.load_lexicon(resolve(name))
+        self.lexicons = [resolve(name) for name in lexicons or []]
+        entries = [entry for path in self.lexicons for entry in read_lexicon(path)]
+        if lexicon_mode == "standard" and entries:
+            self.tokenizer = jieba.Tokenizer(standard_dictionary(entries, self.lexicons))
+        else:
+            self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.tmp_dir = _cache_dir()
+        self.tokenizer.initialize()
+        self.vocabulary = {word for word, _, _ in entries}
+        for word, freq, tag in entries:
+            if lexicon_mode == "add":
+                self.tokenizer.add_word(word, freq, tag)
+            if tag:
+                self.user_pos[word] = tag
 
     @property
     def version(self) -> str:
         return f"jieba {metadata.version('jieba')}"
-
-    def load_lexicon(self, path: Path) -> int:
-        """Add a word list (``word`` or ``word freq [pos]`` a line) to this segmenter only."""
-        added = 0
-        try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ResourceError(f"cannot read lexicon {path}: {exc}") from exc
-        for lineno, line in enumerate(lines, 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            m = _USER_LINE.match(line)
-            if not m:  # pragma: no cover - the pattern accepts any non-empty line
-                raise ResourceError(f"{path}:{lineno}: cannot parse lexicon line {line!r}")
-            word, freq, tag = m.groups()
-            self.tokenizer.add_word(word, int(freq) if freq else None, tag)
-            if tag:
-                self.user_pos[word] = tag
-            added += 1
-        self.lexicons.append(path)
-        return added
 
     def pos_of(self, word: str) -> str:
         return self.user_pos.get(word) or self.pos.get(word) or fallback_pos(word)
 
     def cut(self, text: str, offset: int = 0) -> list[tuple[int, int, str]]:
         """Tokens ``(start, end, pos)`` of ``text`` (whitespace is not a token)."""
+        words = merge_runs(list(self.tokenizer.cut(text, HMM=self.hmm)))
         out = []
         pos = offset
-        for word in self.tokenizer.cut(text, HMM=self.hmm):
+        for word in words:
             end = pos + len(word)
             if not word.isspace():
                 out.append((pos, end, self.pos_of(word)))
@@ -120,3 +180,24 @@ class JiebaSegmenter:
         if pos - offset != len(text):  # jieba keeps every character; guard the offsets anyway
             raise ResourceError(f"jieba lost characters while segmenting {text[:30]!r}")
         return out
+
+
+def _is_number(word: str) -> bool:
+    return all(c in _DIGITS or c in _DECIMAL for c in word) and any(c in _DIGITS for c in word)
+
+
+def merge_runs(words: list[str]) -> list[str]:
+    """Join what jieba splits character by character: ``——``, ``……``, ``3.5``, ``１９９８``."""
+    out: list[str] = []
+    for word in words:
+        if out:
+            prev = out[-1]
+            same_run = len(set(prev + word)) == 1 and word[0] in _RUN_CHARS
+            number = _is_number(prev) and prev[-1] not in _DECIMAL and (_is_number(word) or word in _DECIMAL) or (
+                _is_number(prev) and prev[-1] in _DECIMAL and word[0] in _DIGITS and _is_number(word)
+            )
+            if same_run or number:
+                out[-1] = prev + word
+                continue
+        out.append(word)
+    return out

@@ -37,7 +37,7 @@ class Tokenizer(Stage):
     def describe(self) -> dict[str, str]:
         out = {"segmenter": self.segmenter.version + (" +HMM" if self.segmenter.hmm else "")}
         if self.segmenter.lexicons:
-            out["lexicons"] = ",".join(p.name for p in self.segmenter.lexicons)
+            out["lexicons"] = f"{self.segmenter.lexicon_mode}:" + ",".join(p.name for p in self.segmenter.lexicons)
         return out
 
     def __call__(self, article: Article) -> Article:
@@ -67,4 +67,4 @@ class Tokenizer(Stage):
 def make_tokenizer(config: PipelineConfig) -> Tokenizer:
     if config.tokens.segmenter != "jieba":
         raise ConfigError(f"tokens.segmenter must be 'jieba', got {config.tokens.segmenter!r}")
-    return Tokenizer(JiebaSegmenter(config.tokens.lexicons, hmm=config.tokens.hmm))
+    return Tokenizer(JiebaSegmenter(config.tokens.lexicons, hmm=config.tokens.hmm, lexicon_mode=config.tokens.lexicon_mode))

@@ -1,0 +1,1 @@
+"""Scoring our stages against gold data (``zhnews eval``)."""
