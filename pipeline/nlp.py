@@ -95,7 +95,7 @@ class Pipeline:
                 try:
                     component.pipe([results[i] for i in alive])  # type: ignore[misc]
                     continue
-                except Exception:  # noqa: BLE001 - rerun one by one to find the article that broke it
+                except Exception:
                     log.debug("batched stage %s failed; isolating", name, exc_info=True)
             for i in alive:
                 try:
@@ -114,7 +114,7 @@ class Pipeline:
         elif isinstance(exc, PipelineError):
             reason = f"{stage}: {exc}"
         else:
-            log.debug("stage %s failed on %s", stage, article.source, exc_info=True)
+            log.debug("stage %s failed on %s", stage, article.source, exc_info=exc)
             reason = f"{stage}: internal error {type(exc).__name__}: {exc}"
         return Rejected(source=article.source, reason=reason, id=article.id)
 

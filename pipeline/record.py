@@ -5,7 +5,6 @@ see ``docs/schema.md``). Every offset indexes ``Article.text`` in Python code po
 """
 from __future__ import annotations
 
-
 import hashlib
 from dataclasses import dataclass, field, fields
 from typing import Any

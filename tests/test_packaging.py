@@ -3,8 +3,8 @@ import sys
 import zipfile
 
 import pytest
-
 from conftest import ROOT
+
 from pipeline import resources
 
 

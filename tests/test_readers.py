@@ -2,8 +2,8 @@ import gzip
 import json
 
 import pytest
-
 from conftest import SAMPLES
+
 from pipeline.config import InputConfig
 from pipeline.errors import InputError
 from pipeline.io.readers import expand_inputs, read_inputs
@@ -36,7 +36,7 @@ def test_readers_reject_bad_jsonl_lines_with_file_and_line(tmp_path):
         json.dumps({"title": "no text"}, ensure_ascii=False).encode(),
         b'{"text": 42}',
         b'["a list"]',
-        '{"text": "坏字节'.encode() + b"\xff\xfe" + '"}'.encode(),
+        '{"text": "坏字节'.encode() + b"\xff\xfe" + b'"}',
         b"",
         json.dumps({"text": "小米发布新车。", "id": 7}, ensure_ascii=False).encode(),
     ]

@@ -1,8 +1,8 @@
 import json
 
 import pytest
-
 from conftest import shared_file
+
 from pipeline.cli import main
 from pipeline.evaluation.segmentation import evaluate_segmentation, read_sighan_gold
 from pipeline.stages.segmenter import JiebaSegmenter, merge_runs
@@ -29,7 +29,7 @@ def test_segmenter_standard_mode_makes_the_lexicon_the_vocabulary(tmp_path):
     text = "女士们先生们共同创造"
     added = JiebaSegmenter([str(lexicon)], lexicon_mode="add")
     standard = JiebaSegmenter([str(lexicon)], lexicon_mode="standard")
-    words = lambda seg: [text[s:e] for s, e, _ in seg.cut(text)]  # noqa: E731
+    words = lambda seg: [text[s:e] for s, e, _ in seg.cut(text)]
     assert words(added)[0] == "女士们"  # jieba's own word stays available
     assert words(standard) == ["女士", "们", "先生", "们", "共同", "创造"]
 

@@ -1,4 +1,5 @@
 from conftest import assert_spans_exact
+
 import pipeline
 from pipeline.stages.segmenter import JiebaSegmenter
 
