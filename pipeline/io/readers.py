@@ -93,23 +93,28 @@ def _checked(article: Article, config: InputConfig) -> Article | Rejected:
     return article
 
 
+def _decoded(path: Path) -> str | Rejected:
+    try:
+        return decode_bytes(_read_bytes(path), str(path))
+    except InputError as exc:
+        return Rejected(str(path), exc.reason)
+
+
 def read_txt(path: Path, config: InputConfig) -> Article | Rejected:
     """One article per file; the cleaning stage takes a headline-like first line as the title."""
     source = str(path)
-    try:
-        text = decode_bytes(_read_bytes(path), source)
-    except InputError as exc:
-        return Rejected(source, exc.reason)
+    text = _decoded(path)
+    if isinstance(text, Rejected):
+        return text
     return _checked(Article(id=article_id(source, "", text), source=source, text=text), config)
 
 
 def read_html(path: Path, config: InputConfig) -> Article | Rejected:
     """Title, date, author and body of a news page, extracted by trafilatura."""
     source = str(path)
-    try:
-        page = decode_bytes(_read_bytes(path), source)
-    except InputError as exc:
-        return Rejected(source, exc.reason)
+    page = _decoded(path)
+    if isinstance(page, Rejected):
+        return page
     from pipeline.io.html import extract_html
 
     try:

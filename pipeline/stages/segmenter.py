@@ -52,16 +52,30 @@ def _cache_dir() -> str:
     return tempfile.gettempdir()
 
 
+def _jieba_dict_path() -> str:
+    return os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME)
+
+
 @lru_cache(maxsize=1)
-def jieba_pos_table() -> dict[str, str]:
-    """word → POS from jieba's bundled dictionary (read once per process)."""
-    table = {}
+def _jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
+    """(word → frequency, word → POS) of jieba's bundled dictionary, read once per process."""
+    freq, pos = {}, {}
     with open(_jieba_dict_path(), encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
+            if len(parts) >= 2:
+                freq[parts[0]] = int(parts[1])
             if len(parts) == 3:
-                table[parts[0]] = parts[2]
-    return table
+                pos[parts[0]] = parts[2]
+    return freq, pos
+
+
+def jieba_pos_table() -> dict[str, str]:
+    return _jieba_dictionary()[1]
+
+
+def jieba_freq_table() -> dict[str, int]:
+    return _jieba_dictionary()[0]
 
 
 def read_lexicon(path: Path) -> list[tuple[str, int | None, str | None]]:
@@ -102,21 +116,6 @@ def standard_dictionary(entries: list[tuple[str, int | None, str | None]], sourc
     tmp.write_text("".join(f"{w} {f}\n" for w, f in words.items() if " " not in w), encoding="utf-8")
     os.replace(tmp, target)
     return str(target)
-
-
-def _jieba_dict_path() -> str:
-    return os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME)
-
-
-@lru_cache(maxsize=1)
-def jieba_freq_table() -> dict[str, int]:
-    table = {}
-    with open(_jieba_dict_path(), encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if len(parts) >= 2:
-                table[parts[0]] = int(parts[1])
-    return table
 
 
 def fallback_pos(word: str) -> str:

@@ -68,7 +68,7 @@ class TextRankSummarizer(Stage):
                 used += e - s
             if len(chosen) >= self.config.max_sentences:
                 break
-        if not chosen:  # every sentence is over budget: take the best one that is shortest to cut to
+        if not chosen:  # every candidate is over budget: the best-ranked one alone (over budget)
             chosen = [candidates[order[0]]]
         chosen.sort()
         article.summary = Summary(
