@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--components", help="comma-separated stages to run, e.g. clean,sentences,tokens")
     run.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                      help="extra word list for the segmenter (repeatable)")
+    run.add_argument("--segmenter", choices=["jieba", "lac"], help="segmentation backend (default jieba)")
     run.add_argument("--lexicon-mode", choices=["add", "standard"],
                      help="add: domain words on top of jieba's dictionary (default); standard: the lexicons are the vocabulary")
     run.add_argument("--batch-size", type=int, default=32, help="articles per batch (default 32)")
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     seg.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                      help="word list, used exactly as `zhnews run --lexicon` uses it (repeatable)")
     seg.add_argument("--lexicon-mode", choices=["add", "standard"], help="as for `zhnews run`")
+    seg.add_argument("--segmenter", choices=["jieba", "lac"], help="segmentation backend (default jieba)")
     seg.add_argument("--config", help="a JSON or TOML config file")
     seg.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
     seg.add_argument("--json", action="store_true", help="print the scores as JSON")
@@ -90,6 +92,8 @@ def _config(args: argparse.Namespace) -> PipelineConfig:
         sets.append("tokens.lexicons=" + ",".join(args.lexicon))
     if args.lexicon_mode:
         sets.append(f"tokens.lexicon_mode={args.lexicon_mode}")
+    if args.segmenter:
+        sets.append(f"tokens.segmenter={args.segmenter}")
     return config.with_overrides(sets) if sets else config
 
 
@@ -128,19 +132,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     import json
 
     from pipeline.evaluation.segmentation import evaluate_segmentation, read_sighan_gold
-    from pipeline.stages.segmenter import JiebaSegmenter
+    from pipeline.stages.tokens import make_segmenter
 
     config = _config(args)
     gold = read_sighan_gold(args.gold)
     tokens = config.tokens
-    segmenter = JiebaSegmenter(tokens.lexicons, hmm=tokens.hmm, lexicon_mode=tokens.lexicon_mode)
+    segmenter = make_segmenter(tokens, config.entities.threads)
     scores = evaluate_segmentation(segmenter, gold)
     if args.json:
         print(json.dumps(scores.to_dict(), ensure_ascii=False))
         return EXIT_OK
     lexicons = ", ".join(p.name for p in segmenter.lexicons) or "none"
     print(f"segmentation on {args.gold}: {scores.sentences} sentences, {scores.gold_words} gold words")
-    print(f"segmenter: {segmenter.version}, HMM {'on' if tokens.hmm else 'off'}, lexicons: {lexicons} ({tokens.lexicon_mode})")
+    hmm = f", HMM {'on' if tokens.hmm else 'off'}" if tokens.segmenter == "jieba" else ""
+    print(f"segmenter: {segmenter.version}{hmm}, lexicons: {lexicons} ({tokens.lexicon_mode})")
     print(f"precision {scores.precision:.4f}  recall {scores.recall:.4f}  F1 {scores.f1:.4f}")
     print(f"OOV recall {scores.oov_recall:.4f} over {scores.oov_words} gold words not in {scores.oov_reference}")
     return EXIT_OK

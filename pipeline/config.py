@@ -29,6 +29,7 @@ class InputConfig:
 class CleanConfig:
     boilerplate_rules: list[str] = field(default_factory=lambda: ["boilerplate.tsv"])
     fullwidth_to_halfwidth: bool = True
+    convert: str = ""  # OpenCC config, e.g. "t2s" (Traditional→Simplified); the original goes to extra
     title_from_first_line: bool = True
     drop_repeated_paragraphs: bool = True
     min_repeat_chars: int = 12

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.stages.lac_segmenter import LacSegmenter
 from pipeline.stages.segmenter import JiebaSegmenter, jieba_freq_table
 from pipeline.stages.text_normalize import FULLWIDTH_TO_HALFWIDTH
 
@@ -50,15 +51,16 @@ def _spans(words: list[str]) -> set[tuple[int, int]]:
     return spans
 
 
-def evaluate_segmentation(segmenter: JiebaSegmenter, gold: list[list[str]]) -> SegmentationScores:
+def evaluate_segmentation(segmenter: JiebaSegmenter | LacSegmenter, gold: list[list[str]]) -> SegmentationScores:
     if segmenter.lexicons:
         vocabulary, reference = segmenter.vocabulary, "the given lexicon(s)"
     else:
         vocabulary, reference = set(jieba_freq_table()), "jieba's dictionary"
     tp = n_pred = n_gold = oov_total = oov_found = 0
-    for words in gold:
-        text = "".join(words)
-        predicted = {(s, e) for s, e, _ in segmenter.cut(text.translate(FULLWIDTH_TO_HALFWIDTH))}
+    texts = ["".join(words) for words in gold]
+    cuts = segmenter.cut_sentences([t.translate(FULLWIDTH_TO_HALFWIDTH) for t in texts])
+    for words, text, tokens in zip(gold, texts, cuts):
+        predicted = {(s, e) for s, e, _ in tokens}
         gold_spans = _spans(words)
         tp += len(predicted & gold_spans)
         n_pred += len(predicted)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.config import CleanConfig, PipelineConfig
-from pipeline.errors import InputError
+from pipeline.errors import ConfigError, InputError
 from pipeline.record import Article, Removal
 from pipeline.registry import Stage, factory
 from pipeline.resources import fingerprint, resource_files
@@ -75,9 +75,33 @@ class Cleaner(Stage):
         files = [path for name in config.boilerplate_rules for path in resource_files(name)]
         self.rules: list[BoilerplateRule] = [rule for path in files for rule in load_rules(path)]
         self._fingerprint = fingerprint(files)
+        self._converter = None
+        if config.convert:
+            try:
+                import opencc
+
+                self._converter = opencc.OpenCC(config.convert)
+            except Exception as exc:  # noqa: BLE001 - OpenCC raises plain exceptions for unknown configs
+                raise ConfigError(f"clean.convert={config.convert!r} is not an OpenCC configuration: {exc}") from exc
 
     def describe(self) -> dict[str, str]:
-        return {"boilerplate_rules": self._fingerprint}
+        out = {"boilerplate_rules": self._fingerprint}
+        if self.config.convert:
+            out["convert"] = f"opencc {self.config.convert}"
+        return out
+
+    def _convert(self, text: str) -> str:
+        """OpenCC conversion that keeps every offset: a phrase whose length would change is
+        converted character by character instead (the result then has the same length)."""
+        assert self._converter is not None
+        converted = self._converter.convert(text)
+        if len(converted) == len(text):
+            return converted
+        chars = []
+        for ch in text:
+            one = self._converter.convert(ch)
+            chars.append(one if len(one) == 1 else ch)
+        return "".join(chars)
 
     # ------------------------------------------------------------------ API
     def __call__(self, article: Article) -> Article:
@@ -125,6 +149,12 @@ class Cleaner(Stage):
             flags.append("non_chinese")
 
         removed.sort(key=lambda r: (r.field != "text", r.raw_start, r.raw_end))
+        if self._converter is not None:
+            converted, converted_title = self._convert(text), self._convert(title)
+            if converted != text or converted_title != title:
+                article.extra["original_text"] = text
+                article.extra["original_title"] = title
+                text, title = converted, converted_title
         article.text = text
         article.title = title
         article.removed = removed

@@ -166,6 +166,10 @@ class JiebaSegmenter:
     def pos_of(self, word: str) -> str:
         return self.user_pos.get(word) or self.pos.get(word) or fallback_pos(word)
 
+    def cut_sentences(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        """Tokens of each text (the interface both segmentation backends share)."""
+        return [self.cut(text) for text in texts]
+
     def cut(self, text: str, offset: int = 0) -> list[tuple[int, int, str]]:
         """Tokens ``(start, end, pos)`` of ``text`` (whitespace is not a token)."""
         words = merge_runs(list(self.tokenizer.cut(text, HMM=self.hmm)))
