@@ -34,7 +34,20 @@ class CleanConfig:
     drop_repeated_paragraphs: bool = True
     min_repeat_chars: int = 12
     spam_title_min_overlap: float = 0.34
-    min_han_ratio: float = 0.3
+    spam_title_terms: str = "spam_title_terms.txt"
+    min_han_ratio: float = 0.3  # below: the article is non_chinese
+    min_chars: int = 20  # fewer visible characters: the article is too_short
+    low_quality: str = "flag"  # "flag" or "reject" articles that are non_chinese or too_short
+
+
+@dataclass
+class DedupConfig:
+    enabled: bool = True
+    drop: bool = False  # True: repeats go to the rejects file instead of the output
+    threshold: float = 0.8  # Jaccard similarity of character shingles
+    shingle: int = 5
+    num_perm: int = 128
+    min_chars: int = 50  # shorter texts are only compared exactly
 
 
 @dataclass
@@ -85,6 +98,7 @@ class PipelineConfig:
     tokens: TokenConfig = field(default_factory=TokenConfig)
     keywords: KeywordConfig = field(default_factory=KeywordConfig)
     summary: SummaryConfig = field(default_factory=SummaryConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

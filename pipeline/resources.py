@@ -54,3 +54,12 @@ def fingerprint(paths: list[Path]) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def read_word_list(path: Path) -> set[str]:
+    """Words of a one-word-a-line resource (``#`` starts a comment line)."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"cannot read word list {path}: {exc}") from exc
+    return {w.strip() for w in lines if w.strip() and not w.startswith("#")}

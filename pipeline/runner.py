@@ -9,6 +9,7 @@ from itertools import islice
 from pathlib import Path
 
 from pipeline.config import PipelineConfig
+from pipeline.dedup import DuplicateIndex
 from pipeline.io.readers import read_inputs
 from pipeline.io.writers import JsonlWriter
 from pipeline.nlp import Pipeline
@@ -62,6 +63,7 @@ def run_corpus(
     output = Path(output)
     report = RunReport(output=output, rejects=Path(rejects) if rejects else default_rejects_path(output))
     stream = read_inputs(inputs, nlp.config.input)
+    dedup = DuplicateIndex(nlp.config.dedup) if nlp.config.dedup.enabled else None
     bar = None
     if progress:
         from tqdm import tqdm
@@ -81,6 +83,10 @@ def run_corpus(
                 else:
                     articles.append(item)
             for result in nlp.process_batch(articles):
+                if dedup is not None and isinstance(result, Article):
+                    earlier = dedup.flag(result)
+                    if earlier is not None and nlp.config.dedup.drop:
+                        result = Rejected(result.source, f"near_duplicate_of:{earlier} (dropped: dedup.drop)", result.id)
                 if isinstance(result, Rejected):
                     bad.write(result.to_dict())
                     report.reject(result)

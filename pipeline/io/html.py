@@ -17,6 +17,9 @@ def extract_html(page: str) -> tuple[str, str, dict[str, Any]]:
         include_tables=False,
         include_images=False,
         deduplicate=True,
+        # a date only from the page's metadata or markup: htmldate's extensive search guesses
+        # (it read 2024-01-01 off a page dated 2024年5月20日 in its byline)
+        date_extraction_params={"original_date": True, "extensive_search": False},
     )
     data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     text = (data.get("text") or "").strip()

@@ -16,7 +16,7 @@ from pipeline.config import CleanConfig, PipelineConfig
 from pipeline.errors import ConfigError, InputError
 from pipeline.record import Article, Removal
 from pipeline.registry import Stage, factory
-from pipeline.resources import fingerprint, resource_files
+from pipeline.resources import fingerprint, read_word_list, resolve, resource_files
 from pipeline.stages.boilerplate import BoilerplateRule, find_inline, load_rules, match_line, match_prefix
 from pipeline.stages.text_normalize import (
     FULLWIDTH_TO_HALFWIDTH,
@@ -74,7 +74,11 @@ class Cleaner(Stage):
         self.config = config
         files = [path for name in config.boilerplate_rules for path in resource_files(name)]
         self.rules: list[BoilerplateRule] = [rule for path in files for rule in load_rules(path)]
-        self._fingerprint = fingerprint(files)
+        terms_path = resolve(config.spam_title_terms)
+        self.spam_terms = sorted(read_word_list(terms_path))
+        self._fingerprint = fingerprint(files + [terms_path])
+        if config.low_quality not in ("flag", "reject"):
+            raise ConfigError(f"clean.low_quality must be 'flag' or 'reject', got {config.low_quality!r}")
         self._converter = None
         if config.convert:
             try:
@@ -121,8 +125,7 @@ class Cleaner(Stage):
         if title:
             paragraphs = self._cut_repeated_title(paragraphs, title, raw, removed)
             body = "".join(p.text for p in paragraphs)
-            overlap = title_overlap(title, body)
-            if overlap is not None and han_count(body) >= 50 and overlap < self.config.spam_title_min_overlap:
+            if self.is_spam_title(title, body):
                 flags.append("spam_title")
                 if title_removal >= 0:
                     moved = removed[title_removal]
@@ -145,8 +148,18 @@ class Cleaner(Stage):
             ) if removed else ""
             raise InputError(f"empty article: no text left after cleaning{what}", article.source)
         visible = sum(1 for c in text if not c.isspace())
-        if visible and han_count(text) / visible < self.config.min_han_ratio and "non_chinese" not in flags:
-            flags.append("non_chinese")
+        quality = []
+        if han_count(text) / visible < self.config.min_han_ratio:
+            quality.append("non_chinese")
+        if visible < self.config.min_chars:
+            quality.append("too_short")
+        if quality and self.config.low_quality == "reject":
+            raise InputError(
+                f"low quality article ({', '.join(quality)}: {visible} visible characters, "
+                f"{han_count(text)} Chinese); clean.low_quality=reject",
+                article.source,
+            )
+        flags.extend(q for q in quality if q not in flags)
 
         removed.sort(key=lambda r: (r.field != "text", r.raw_start, r.raw_end))
         if self._converter is not None:
@@ -162,6 +175,18 @@ class Cleaner(Stage):
         return article
 
     # -------------------------------------------------------------- helpers
+    def is_spam_title(self, title: str, body: str) -> bool:
+        """A title that shares few character bigrams with the body *and* carries a spam term
+        (软件, 群发, 下载, 博彩…, ``models/spam_title_terms.txt``) that the body lacks.
+
+        Overlap alone is not enough: on 5,137 real CCTV news items 13% of the genuine titles
+        (column names like 大美中国) share under a third of their bigrams with the body, and
+        none of those carries a spam term."""
+        overlap = title_overlap(title, body)
+        if overlap is None or han_count(body) < 50 or overlap >= self.config.spam_title_min_overlap:
+            return False
+        return any(term in title and term not in body for term in self.spam_terms)
+
     def _clean_title(self, title: str) -> str:
         if has_dropped_chars(title):
             title = "".join(c for c in title if not is_dropped_char(c))

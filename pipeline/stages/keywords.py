@@ -19,19 +19,11 @@ from pipeline.config import KeywordConfig, PipelineConfig
 from pipeline.errors import ResourceError
 from pipeline.record import Article, Keyword
 from pipeline.registry import Stage, factory
-from pipeline.resources import fingerprint, resolve
+from pipeline.resources import fingerprint, read_word_list, resolve
 
 # POS tags that never make a keyword: numbers, time words, function words, punctuation.
 SKIP_POS = {"m", "mq", "t", "tg", "x", "w", "u", "uj", "ul", "uv", "uz", "ug", "ud", "p", "c", "d", "r", "rr", "rz",
             "q", "f", "e", "y", "o", "zg", "ad", "df"}
-
-
-def read_word_list(path: Path) -> set[str]:
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"cannot read word list {path}: {exc}") from exc
-    return {w.strip() for w in lines if w.strip() and not w.startswith("#")}
 
 
 @lru_cache(maxsize=4)

@@ -13,8 +13,8 @@ import numpy as np
 from pipeline.config import PipelineConfig, SummaryConfig
 from pipeline.record import Article, Summary
 from pipeline.registry import Stage, factory
-from pipeline.resources import resolve
-from pipeline.stages.keywords import SKIP_POS, read_word_list
+from pipeline.resources import read_word_list, resolve
+from pipeline.stages.keywords import SKIP_POS
 
 _FINAL = "。！？!?…”’\"」』）)"
 MAX_GRAPH_SENTENCES = 200  # very long articles: rank the first 200 sentences
@@ -36,9 +36,9 @@ def pagerank(weights: np.ndarray, damping: float = 0.85, iterations: int = 50, t
 class TextRankSummarizer(Stage):
     name = "summary"
 
-    def __init__(self, config: SummaryConfig) -> None:
+    def __init__(self, config: SummaryConfig, stopwords: str = "stopwords.txt") -> None:
         self.config = config
-        self.stopwords = read_word_list(resolve("stopwords.txt"))
+        self.stopwords = read_word_list(resolve(stopwords))
 
     def describe(self) -> dict[str, str]:
         return {"summary": f"textrank-lead max_chars={self.config.max_chars}"}
@@ -115,4 +115,4 @@ class TextRankSummarizer(Stage):
 
 @factory("summary", requires=("sentences", "tokens"), assigns=("summary",))
 def make_summarizer(config: PipelineConfig) -> TextRankSummarizer:
-    return TextRankSummarizer(config.summary)
+    return TextRankSummarizer(config.summary, config.keywords.stopwords)
