@@ -43,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", type=int, default=32, help="articles per batch (default 32)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no report")
 
+    idf = sub.add_parser("idf", help="build an IDF table from your own corpus for the keyword stage")
+    idf.add_argument("inputs", nargs="+", help="input files, directories or globs (as for run)")
+    idf.add_argument("-o", "--output", default="models/idf.txt", help="where to write 'word idf' lines")
+    idf.add_argument("--min-df", type=int, default=2, help="leave out words seen in fewer articles (default 2)")
+    idf.add_argument("--config", help="a JSON or TOML config file")
+    idf.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
+    idf.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="as for run")
+
     evaluate = sub.add_parser("eval", help="score a stage against gold data")
     tasks = evaluate.add_subparsers(dest="task", required=True)
     seg = tasks.add_parser("seg", help="word segmentation against SIGHAN-format gold (space-separated words)")
@@ -54,6 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
     seg.add_argument("--config", help="a JSON or TOML config file")
     seg.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
     seg.add_argument("--json", action="store_true", help="print the scores as JSON")
+
+    summ = tasks.add_parser("summary", help="character-level ROUGE of our summaries beside Lead-1/Lead-3/TextRank")
+    summ.add_argument("--data", required=True, help="JSONL with a text and a reference summary per line")
+    summ.add_argument("--text-field", default="text")
+    summ.add_argument("--summary-field", default="summary")
+    summ.add_argument("--where", help="keep rows where FIELD OP VALUE holds, e.g. human_label>=3")
+    summ.add_argument("--max-chars", type=int, help="summary budget in characters (default: summary.max_chars)")
+    summ.add_argument("--limit", type=int, help="score only the first N pairs")
+    summ.add_argument("--summarizer", help="our summarizer: extractive (default) or hf:PATH")
+    summ.add_argument("--config", help="a JSON or TOML config file")
+    summ.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
+    summ.add_argument("--json", action="store_true", help="print the scores as JSON")
 
     show = sub.add_parser("show", help="print an annotated article with its entities highlighted")
     show.add_argument("file", help="an annotated JSONL written by `zhnews run`")
@@ -71,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "eval":
             return cmd_eval(args)
+        if args.command == "idf":
+            return cmd_idf(args)
         return cmd_show(args)
     except InputError as exc:
         print(f"zhnews: error: {exc}", file=sys.stderr)
@@ -88,11 +110,11 @@ def _config(args: argparse.Namespace) -> PipelineConfig:
     sets = list(args.set)
     if getattr(args, "components", None):
         sets.append("components=" + ",".join(c.strip() for c in args.components.split(",")))
-    if args.lexicon:
+    if getattr(args, "lexicon", None):
         sets.append("tokens.lexicons=" + ",".join(args.lexicon))
-    if args.lexicon_mode:
+    if getattr(args, "lexicon_mode", None):
         sets.append(f"tokens.lexicon_mode={args.lexicon_mode}")
-    if args.segmenter:
+    if getattr(args, "segmenter", None):
         sets.append(f"tokens.segmenter={args.segmenter}")
     return config.with_overrides(sets) if sets else config
 
@@ -128,7 +150,56 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_idf(args: argparse.Namespace) -> int:
+    from pipeline.idf import build_idf
+    from pipeline.io.readers import expand_inputs
+
+    config = _config(args)
+    expand_inputs(args.inputs)
+    report = build_idf(args.inputs, args.output, config, min_df=args.min_df)
+    print(f"IDF of {report.words} words from {report.articles} articles ({report.rejected} rejected) "
+          f"written to {report.output}; use it with --set keywords.idf={report.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.task == "summary":
+        return cmd_eval_summary(args)
+    return cmd_eval_seg(args)
+
+
+def cmd_eval_summary(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline.evaluation.summaries import evaluate_summaries, read_pairs
+    from pipeline.nlp import Pipeline
+
+    config = _config(args)
+    sets = ["components=sentences,entities,tokens,summary"]
+    if args.max_chars:
+        sets.append(f"summary.max_chars={args.max_chars}")
+    if args.summarizer:
+        sets.append(f"summary.method={args.summarizer}")
+    config = config.with_overrides(sets)
+    pairs = list(read_pairs(args.data, args.text_field, args.summary_field, args.where))
+    if args.limit:
+        pairs = pairs[: args.limit]
+    if not pairs:
+        raise InputError(f"no text/summary pairs in {args.data}")
+    scores = evaluate_summaries(pairs, Pipeline(config), config.summary.max_chars)
+    if args.json:
+        print(json.dumps({name: s.to_dict() for name, s in scores.items()}, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{len(pairs)} pairs from {args.data}; budget {config.summary.max_chars} characters; "
+          "character-level ROUGE F1 (whitespace removed)")
+    print(f"| {'system':<18} | {'ROUGE-1':>7} | {'ROUGE-2':>7} | {'ROUGE-L':>7} |")
+    print(f"|{'-' * 20}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|")
+    for name, s in scores.items():
+        print(f"| {name:<18} | {s.rouge1:7.4f} | {s.rouge2:7.4f} | {s.rougeL:7.4f} |")
+    return EXIT_OK
+
+
+def cmd_eval_seg(args: argparse.Namespace) -> int:
     import json
 
     from pipeline.evaluation.segmentation import evaluate_segmentation, read_sighan_gold

@@ -75,17 +75,30 @@ class TokenConfig:
 
 @dataclass
 class KeywordConfig:
+    method: str = "tfidf"  # or "textrank" (keyphrases)
     top_k: int = 10
-    idf: str = ""  # empty: jieba's bundled IDF table
+    idf: str = ""  # empty: jieba's bundled IDF table; else a table from `zhnews idf`
     stopwords: str = "stopwords.txt"
     min_chars: int = 2
+    entities: str = "keep"  # "keep", "boost" or "exclude" named entities
+    entity_boost: float = 1.5
 
 
 @dataclass
 class SummaryConfig:
-    max_chars: int = 150
-    max_sentences: int = 3
+    method: str = "extractive"  # or "hf:PATH" for a local seq2seq checkpoint
+    max_chars: int = 150  # the summary's length budget in characters
+    max_sentences: int = 0  # 0: as many as fit the budget
     min_sentence_chars: int = 6
+    centrality_weight: float = 1.0
+    lead_weight: float = 1.0
+    title_weight: float = 0.5
+    mmr_lambda: float = 0.7
+    # abstractive (hf:PATH) settings
+    max_input_tokens: int = 512
+    max_new_tokens: int = 96
+    num_beams: int = 4
+    batch_size: int = 8
 
 
 @dataclass

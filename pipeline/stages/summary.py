@@ -1,26 +1,42 @@
-"""The ``summary`` stage: an extractive TextRank summary with a lead prior.
+"""The ``summary`` stage: an extractive summary a reader can trust, or an abstractive one.
 
-Sentences are nodes; edge weights are Mihalcea & Tarau's overlap similarity of their
-content words (tokens that are not stopwords, numbers or punctuation). PageRank scores
-get a mild lead prior (news puts the point first). The best sentences are taken while
-they fit the character budget, then put back in article order: the summary is made of
-the article's own sentences, and ``sentences`` lists their indices.
+Extractive (the default, ``summary.method = "extractive"``):
+
+1. Each candidate sentence (not a bare heading) becomes a TF-IDF vector of its content
+   words (tokens that are not stopwords, numbers or punctuation; IDF from the keyword
+   stage's table, so ``zhnews idf`` tables apply here too).
+2. Its score adds three normalised parts: centrality (PageRank over the cosine-similarity
+   graph, i.e. continuous LexRank), a lead prior ``1/sqrt(1 + position)`` (news puts the
+   point first) and, when there is a title, similarity to the title.
+3. Sentences are picked by MMR (score minus similarity to what is already picked) while
+   they fit the character budget (``max_chars``) and the sentence cap (``max_sentences``),
+   then put back in article order: the summary is made of the article's own sentences and
+   ``sentences`` lists their indices. When no sentence fits the budget, the best one is cut
+   at its last clause break (，；：) or token boundary inside the budget.
+
+Abstractive: ``summary.method = "hf:PATH"`` runs a local seq2seq checkpoint
+(:mod:`pipeline.stages.abstractive`).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from pipeline.config import PipelineConfig, SummaryConfig
+from pipeline.config import KeywordConfig, PipelineConfig, SummaryConfig
+from pipeline.errors import ConfigError
 from pipeline.record import Article, Summary
 from pipeline.registry import Stage, factory
 from pipeline.resources import read_word_list, resolve
-from pipeline.stages.keywords import SKIP_POS
+from pipeline.stages.keywords import SKIP_POS, jieba_idf_path, load_idf
+from pipeline.stages.segmenter import JiebaSegmenter
 
-_FINAL = "。！？!?…”’\"」』）)"
-MAX_GRAPH_SENTENCES = 200  # very long articles: rank the first 200 sentences
+_FINAL = "。！？!?…”’\"」』）)；;"
+_CLAUSE = "，,；;：:、"
+MAX_GRAPH_SENTENCES = 300  # very long articles: the first 300 sentences are ranked
 
 
-def pagerank(weights: np.ndarray, damping: float = 0.85, iterations: int = 50, tol: float = 1e-6) -> np.ndarray:
+def pagerank(weights: np.ndarray, damping: float = 0.85, iterations: int = 100, tol: float = 1e-8) -> np.ndarray:
     n = weights.shape[0]
     out_sum = weights.sum(axis=1, keepdims=True)
     transition = np.divide(weights, out_sum, out=np.full_like(weights, 1.0 / n), where=out_sum > 0)
@@ -33,86 +49,144 @@ def pagerank(weights: np.ndarray, damping: float = 0.85, iterations: int = 50, t
     return scores
 
 
-class TextRankSummarizer(Stage):
+def content_words(article: Article, stopwords: set[str], limit: int) -> list[list[str]]:
+    """Content words of each of the first ``limit`` sentences (tokens lie inside sentences)."""
+    bounds = article.sentences[:limit]
+    words: list[list[str]] = [[] for _ in bounds]
+    k = 0
+    text = article.text
+    for start, _end, pos in article.tokens:
+        while k < len(bounds) and start >= bounds[k][1]:
+            k += 1
+        if k >= len(bounds):
+            break
+        word = text[start:_end]
+        if pos not in SKIP_POS and word not in stopwords and not word.isspace():
+            words[k].append(word)
+    return words
+
+
+def _normalise(values: np.ndarray) -> np.ndarray:
+    top = values.max() if len(values) else 0.0
+    return values / top if top > 0 else values
+
+
+class ExtractiveSummarizer(Stage):
     name = "summary"
 
-    def __init__(self, config: SummaryConfig, stopwords: str = "stopwords.txt") -> None:
+    def __init__(self, config: SummaryConfig, keywords: KeywordConfig | None = None,
+                 segmenter: JiebaSegmenter | None = None) -> None:
+        keywords = keywords or KeywordConfig()
         self.config = config
-        self.stopwords = read_word_list(resolve(stopwords))
+        self.segmenter = segmenter or JiebaSegmenter()
+        self.stopwords = read_word_list(resolve(keywords.stopwords))
+        self.idf, self.median_idf = load_idf(str(resolve(keywords.idf)) if keywords.idf else jieba_idf_path())
 
     def describe(self) -> dict[str, str]:
-        return {"summary": f"textrank-lead max_chars={self.config.max_chars}"}
+        c = self.config
+        return {"summary": f"extractive lexrank+lead+title+mmr max_chars={c.max_chars} max_sentences={c.max_sentences}"}
 
-    def _candidate(self, text: str) -> bool:
+    def _is_candidate(self, text: str) -> bool:
         return len(text) >= self.config.min_sentence_chars and (text[-1] in _FINAL or len(text) >= 20)
+
+    def _vectors(self, bags: list[list[str]]) -> np.ndarray:
+        vocab: dict[str, int] = {}
+        for bag in bags:
+            for word in bag:
+                vocab.setdefault(word, len(vocab))
+        matrix = np.zeros((len(bags), max(len(vocab), 1)))
+        for i, bag in enumerate(bags):
+            for word in bag:
+                matrix[i, vocab[word]] += self.idf.get(word, self.median_idf)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
 
     def __call__(self, article: Article) -> Article:
         text = article.text
         sentences = article.sentences[:MAX_GRAPH_SENTENCES]
-        candidates = [i for i, (s, e) in enumerate(sentences) if self._candidate(text[s:e])]
+        candidates = [i for i, (s, e) in enumerate(sentences) if self._is_candidate(text[s:e])]
         if not candidates:
             candidates = list(range(len(sentences)))
         if not candidates:
-            article.summary = Summary(method="textrank", text="", sentences=[])
+            article.summary = Summary(method="extractive", text="", sentences=[])
             return article
-        words = self._content_words(article, len(sentences))
-        scores = self._scores([words[i] for i in candidates])
-        prior = np.array([1.0 + 0.5 / (1 + rank) for rank in range(len(candidates))])
-        order = sorted(range(len(candidates)), key=lambda k: (-scores[k] * prior[k], k))
-        chosen: list[int] = []
-        used = 0
-        for k in order:
-            s, e = sentences[candidates[k]]
-            if used + (e - s) <= self.config.max_chars:
-                chosen.append(candidates[k])
-                used += e - s
-            if len(chosen) >= self.config.max_sentences:
-                break
-        if not chosen:  # every candidate is over budget: the best-ranked one alone (over budget)
-            chosen = [candidates[order[0]]]
-        chosen.sort()
-        article.summary = Summary(
-            method="textrank",
-            text="".join(text[s:e] for s, e in (sentences[i] for i in chosen)),
-            sentences=chosen,
-        )
+        words = content_words(article, self.stopwords, len(sentences))
+        bags = [words[i] for i in candidates]
+        title_words = self._title_words(article)
+        vectors = self._vectors(bags + [title_words])
+        sentence_vectors, title_vector = vectors[:-1], vectors[-1]
+        similarity = sentence_vectors @ sentence_vectors.T
+        np.fill_diagonal(similarity, 0.0)
+        c = self.config
+        centrality = _normalise(pagerank(similarity)) if len(candidates) > 1 else np.ones(1)
+        lead = np.array([1.0 / math.sqrt(1 + i) for i in candidates])
+        title = sentence_vectors @ title_vector if title_words else np.zeros(len(candidates))
+        score = _normalise(c.centrality_weight * centrality + c.lead_weight * lead + c.title_weight * title)
+        chosen = self._select(candidates, score, similarity, sentences)
+        if chosen:
+            chosen.sort()
+            article.summary = Summary(
+                method="extractive",
+                text="".join(text[s:e] for s, e in (sentences[i] for i in chosen)),
+                sentences=chosen,
+            )
+        else:
+            best = candidates[int(np.argmax(score))]
+            article.summary = Summary(method="extractive", text=self._cut(article, best), sentences=[best])
         return article
 
-    def _content_words(self, article: Article, n: int) -> list[set[str]]:
-        words: list[set[str]] = [set() for _ in range(n)]
-        bounds = article.sentences[:n]
-        k = 0
-        text = article.text
-        for start, end, pos in article.tokens:
-            while k < n and start >= bounds[k][1]:
-                k += 1
-            if k >= n:
-                break
-            word = text[start:end]
-            if pos not in SKIP_POS and word not in self.stopwords and not word.isspace():
-                words[k].add(word)
-        return words
+    def _title_words(self, article: Article) -> list[str]:
+        """Content words of the title, cut by the same jieba as the body."""
+        if not article.title:
+            return []
+        title = article.title
+        return [title[s:e] for s, e, pos in self.segmenter.cut(title) if pos not in SKIP_POS and title[s:e] not in self.stopwords]
 
-    @staticmethod
-    def _scores(words: list[set[str]]) -> np.ndarray:
-        n = len(words)
-        if n == 1:
-            return np.ones(1)
-        vocab: dict[str, int] = {}
-        rows, cols = [], []
-        for i, ws in enumerate(words):
-            for w in ws:
-                rows.append(i)
-                cols.append(vocab.setdefault(w, len(vocab)))
-        incidence = np.zeros((n, max(len(vocab), 1)))
-        incidence[rows, cols] = 1.0
-        overlap = incidence @ incidence.T
-        sizes = np.log(np.maximum(incidence.sum(axis=1), 1.0) + 1.0)
-        weights = overlap / (sizes[:, None] + sizes[None, :])
-        np.fill_diagonal(weights, 0.0)
-        return pagerank(weights)
+    def _select(self, candidates: list[int], score: np.ndarray, similarity: np.ndarray,
+                sentences: list[tuple[int, int]]) -> list[int]:
+        c = self.config
+        picked: list[int] = []  # positions in candidates
+        used = 0
+        remaining = set(range(len(candidates)))
+        while remaining and (not c.max_sentences or len(picked) < c.max_sentences):
+            best, best_value = -1, -math.inf
+            for k in sorted(remaining):
+                s, e = sentences[candidates[k]]
+                if used + (e - s) > c.max_chars:
+                    continue
+                redundancy = max((similarity[k, j] for j in picked), default=0.0)
+                value = c.mmr_lambda * score[k] - (1 - c.mmr_lambda) * redundancy
+                if value > best_value:
+                    best, best_value = k, value
+            if best < 0:
+                break
+            picked.append(best)
+            remaining.discard(best)
+            s, e = sentences[candidates[best]]
+            used += e - s
+        return [candidates[k] for k in picked]
+
+    def _cut(self, article: Article, index: int) -> str:
+        """The longest prefix of sentence ``index`` that ends at a clause break, else at a token end."""
+        s, e = article.sentences[index]
+        limit = s + self.config.max_chars
+        sentence = article.text[s:e]
+        breaks = [s + i + 1 for i, ch in enumerate(sentence) if ch in _CLAUSE and s + i + 1 <= limit]
+        if breaks and breaks[-1] - s >= 2 * self.config.max_chars // 3:
+            return article.text[s : breaks[-1]]
+        ends = [te for ts, te, _ in article.tokens if s < te <= limit and ts >= s]
+        return article.text[s : ends[-1] if ends else limit]
 
 
 @factory("summary", requires=("sentences", "tokens"), assigns=("summary",))
-def make_summarizer(config: PipelineConfig) -> TextRankSummarizer:
-    return TextRankSummarizer(config.summary, config.keywords.stopwords)
+def make_summarizer(config: PipelineConfig) -> Stage:
+    method = config.summary.method
+    if method == "extractive":
+        tokens = config.tokens
+        segmenter = JiebaSegmenter(tokens.lexicons, hmm=tokens.hmm, lexicon_mode=tokens.lexicon_mode)
+        return ExtractiveSummarizer(config.summary, config.keywords, segmenter)
+    if method.startswith("hf:"):
+        from pipeline.stages.abstractive import AbstractiveSummarizer
+
+        return AbstractiveSummarizer(method[3:], config.summary)
+    raise ConfigError(f"summary.method must be 'extractive' or 'hf:PATH', got {method!r}")
