@@ -92,11 +92,13 @@ class SummaryConfig:
     min_sentence_chars: int = 6
     centrality_weight: float = 1.0
     lead_weight: float = 1.0
-    title_weight: float = 0.5
+    title_weight: float = 1.5
     mmr_lambda: float = 0.7
+    max_redundancy: float = 0.6  # cosine similarity above which a sentence repeats a picked one
     # abstractive (hf:PATH) settings
     max_input_tokens: int = 512
     max_new_tokens: int = 96
+    min_new_tokens: int = 8
     num_beams: int = 4
     batch_size: int = 8
 

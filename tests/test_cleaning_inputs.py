@@ -83,3 +83,10 @@ def test_spam_title_needs_low_overlap_and_a_spam_term(nlp):
     body = STORY * 2
     assert "spam_title" in nlp(body, title="免费下载股票软件 炒股群发工具").flags
     assert "spam_title" not in nlp(body, title="大美中国").flags  # a column name, not spam
+
+
+def test_html_extraction_is_the_same_when_a_page_is_read_twice(tmp_path):
+    """trafilatura's deduplicate cache spans calls; reading a page twice must not empty it."""
+    first = read_one(HTML / "portal_layout.html")
+    second = read_one(HTML / "portal_layout.html")
+    assert isinstance(second, Article) and second.text == first.text

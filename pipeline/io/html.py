@@ -16,7 +16,10 @@ def extract_html(page: str) -> tuple[str, str, dict[str, Any]]:
         include_comments=False,
         include_tables=False,
         include_images=False,
-        deduplicate=True,
+        # no deduplicate=True: trafilatura's dedup cache lives across calls, so a second page
+        # (or the same page read twice in one process) would lose paragraphs seen before.
+        # Repeated paragraphs and duplicate articles are the clean stage's and the runner's job.
+        deduplicate=False,
         # a date only from the page's metadata or markup: htmldate's extensive search guesses
         # (it read 2024-01-01 off a page dated 2024年5月20日 in its byline)
         date_extraction_params={"original_date": True, "extensive_search": False},

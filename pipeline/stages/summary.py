@@ -7,8 +7,10 @@ Extractive (the default, ``summary.method = "extractive"``):
    stage's table, so ``zhnews idf`` tables apply here too).
 2. Its score adds three normalised parts: centrality (PageRank over the cosine-similarity
    graph, i.e. continuous LexRank), a lead prior ``1/sqrt(1 + position)`` (news puts the
-   point first) and, when there is a title, similarity to the title.
-3. Sentences are picked by MMR (score minus similarity to what is already picked) while
+   point first) and, when there is a title, the share of the title's character bigrams
+   that the sentence contains.
+3. Sentences are picked by MMR (score minus similarity to what is already picked; a
+   sentence more similar than ``max_redundancy`` to a picked one is skipped) while
    they fit the character budget (``max_chars``) and the sentence cap (``max_sentences``),
    then put back in article order: the summary is made of the article's own sentences and
    ``sentences`` lists their indices. When no sentence fits the budget, the best one is cut
@@ -29,7 +31,7 @@ from pipeline.record import Article, Summary
 from pipeline.registry import Stage, factory
 from pipeline.resources import read_word_list, resolve
 from pipeline.stages.keywords import SKIP_POS, jieba_idf_path, load_idf
-from pipeline.stages.segmenter import JiebaSegmenter
+from pipeline.stages.text_normalize import han_bigrams
 
 _FINAL = "。！？!?…”’\"」』）)；;"
 _CLAUSE = "，,；;：:、"
@@ -74,11 +76,9 @@ def _normalise(values: np.ndarray) -> np.ndarray:
 class ExtractiveSummarizer(Stage):
     name = "summary"
 
-    def __init__(self, config: SummaryConfig, keywords: KeywordConfig | None = None,
-                 segmenter: JiebaSegmenter | None = None) -> None:
+    def __init__(self, config: SummaryConfig, keywords: KeywordConfig | None = None) -> None:
         keywords = keywords or KeywordConfig()
         self.config = config
-        self.segmenter = segmenter or JiebaSegmenter()
         self.stopwords = read_word_list(resolve(keywords.stopwords))
         self.idf, self.median_idf = load_idf(str(resolve(keywords.idf)) if keywords.idf else jieba_idf_path())
 
@@ -112,15 +112,13 @@ class ExtractiveSummarizer(Stage):
             return article
         words = content_words(article, self.stopwords, len(sentences))
         bags = [words[i] for i in candidates]
-        title_words = self._title_words(article)
-        vectors = self._vectors(bags + [title_words])
-        sentence_vectors, title_vector = vectors[:-1], vectors[-1]
+        sentence_vectors = self._vectors(bags)
         similarity = sentence_vectors @ sentence_vectors.T
         np.fill_diagonal(similarity, 0.0)
         c = self.config
         centrality = _normalise(pagerank(similarity)) if len(candidates) > 1 else np.ones(1)
         lead = np.array([1.0 / math.sqrt(1 + i) for i in candidates])
-        title = sentence_vectors @ title_vector if title_words else np.zeros(len(candidates))
+        title = self._title_similarity(article, [sentences[i] for i in candidates])
         score = _normalise(c.centrality_weight * centrality + c.lead_weight * lead + c.title_weight * title)
         chosen = self._select(candidates, score, similarity, sentences)
         if chosen:
@@ -135,12 +133,13 @@ class ExtractiveSummarizer(Stage):
             article.summary = Summary(method="extractive", text=self._cut(article, best), sentences=[best])
         return article
 
-    def _title_words(self, article: Article) -> list[str]:
-        """Content words of the title, cut by the same jieba as the body."""
-        if not article.title:
-            return []
-        title = article.title
-        return [title[s:e] for s, e, pos in self.segmenter.cut(title) if pos not in SKIP_POS and title[s:e] not in self.stopwords]
+    @staticmethod
+    def _title_similarity(article: Article, spans: list[tuple[int, int]]) -> np.ndarray:
+        """Share of the title's character bigrams in each sentence (robust to how either is segmented)."""
+        grams = han_bigrams(article.title) if article.title else set()
+        if not grams:
+            return np.zeros(len(spans))
+        return np.array([len(grams & han_bigrams(article.text[s:e])) / len(grams) for s, e in spans])
 
     def _select(self, candidates: list[int], score: np.ndarray, similarity: np.ndarray,
                 sentences: list[tuple[int, int]]) -> list[int]:
@@ -155,6 +154,8 @@ class ExtractiveSummarizer(Stage):
                 if used + (e - s) > c.max_chars:
                     continue
                 redundancy = max((similarity[k, j] for j in picked), default=0.0)
+                if redundancy > c.max_redundancy:  # says again what is already picked
+                    continue
                 value = c.mmr_lambda * score[k] - (1 - c.mmr_lambda) * redundancy
                 if value > best_value:
                     best, best_value = k, value
@@ -182,9 +183,7 @@ class ExtractiveSummarizer(Stage):
 def make_summarizer(config: PipelineConfig) -> Stage:
     method = config.summary.method
     if method == "extractive":
-        tokens = config.tokens
-        segmenter = JiebaSegmenter(tokens.lexicons, hmm=tokens.hmm, lexicon_mode=tokens.lexicon_mode)
-        return ExtractiveSummarizer(config.summary, config.keywords, segmenter)
+        return ExtractiveSummarizer(config.summary, config.keywords)
     if method.startswith("hf:"):
         from pipeline.stages.abstractive import AbstractiveSummarizer
 
