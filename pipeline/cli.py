@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.config import PipelineConfig
-from pipeline.errors import InputError, PipelineError
+from pipeline.errors import ConfigError, InputError, PipelineError
 from pipeline.version import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTS = 0, 1, 2, 3
@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lexicon-mode", choices=["add", "standard"],
                      help="add: domain words on top of jieba's dictionary (default); standard: the lexicons are the vocabulary")
     run.add_argument("--batch-size", type=int, default=32, help="articles per batch (default 32)")
+    run.add_argument("--workers", type=int, help="processes annotating in parallel (default: all cores)")
+    run.add_argument("--unordered", action="store_true", help="write records as batches finish, not in input order")
+    run.add_argument("--resume", action="store_true",
+                     help="continue an interrupted run: repair the output's last line, skip what is done")
+    run.add_argument("--shard", metavar="I/N", help="process only the I-th of N deterministic parts of the input")
+    run.add_argument("--engine", choices=["local", "ray"], default="local",
+                     help="local processes (default) or a Ray cluster (pip install 'zhnews[distributed]')")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no report")
 
     idf = sub.add_parser("idf", help="build an IDF table from your own corpus for the keyword stage")
@@ -130,15 +137,26 @@ def _default_output(inputs: list[str]) -> Path:
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.io.readers import expand_inputs
     from pipeline.nlp import Pipeline
-    from pipeline.runner import run_corpus
+    from pipeline.runner import default_workers, parse_shard, run_corpus
 
     config = _config(args)
     expand_inputs(args.inputs)  # fail fast on a missing input, before loading models
     output = Path(args.output) if args.output else _default_output(args.inputs)
-    nlp = Pipeline(config)
-    report = run_corpus(
-        args.inputs, output, nlp=nlp, rejects=args.rejects, batch_size=args.batch_size, progress=not args.quiet
-    )
+    shard = parse_shard(args.shard) if args.shard else None
+    workers = args.workers or default_workers()
+    if workers < 1 or args.batch_size < 1:
+        raise ConfigError("--workers and --batch-size must be at least 1")
+    if args.engine == "ray":
+        from pipeline.engines.ray_engine import run_with_ray
+
+        report = run_with_ray(args.inputs, output, config, rejects=args.rejects, batch_size=args.batch_size,
+                              workers=args.workers, resume=args.resume, shard=shard, progress=not args.quiet)
+    else:
+        nlp = Pipeline(config)  # builds every stage once here too, so a bad setting fails before the run
+        report = run_corpus(
+            args.inputs, output, nlp=nlp, rejects=args.rejects, batch_size=args.batch_size, workers=workers,
+            ordered=not args.unordered, resume=args.resume, shard=shard, progress=not args.quiet,
+        )
     if not args.quiet:
         from pipeline.report import print_run_report
 

@@ -12,6 +12,9 @@ def print_run_report(report: RunReport, console: Console | None = None) -> None:
     table = Table(title="zhnews run", show_header=False, box=None)
     table.add_row("articles annotated", f"{report.articles:,}")
     table.add_row("inputs rejected", f"{report.rejected:,}")
+    if report.skipped:
+        table.add_row("already done (resume)", f"{report.skipped:,}")
+    table.add_row("workers", str(report.workers))
     table.add_row("characters", f"{report.chars:,}")
     table.add_row("time", f"{report.seconds:.1f} s")
     table.add_row("throughput", f"{report.chars_per_second:,.0f} chars/s")
@@ -23,4 +26,7 @@ def print_run_report(report: RunReport, console: Console | None = None) -> None:
         table.add_row("reject reasons", "; ".join(f"{k} ×{v}" for k, v in report.reasons.most_common(5)))
     table.add_row("output", str(report.output))
     table.add_row("rejects", str(report.rejects))
+    from pipeline.manifest import manifest_path
+
+    table.add_row("manifest", str(manifest_path(report.output)))
     console.print(table)

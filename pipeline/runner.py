@@ -1,19 +1,34 @@
-"""Batch runs: stream inputs through a pipeline into annotated JSONL plus a rejects file."""
+"""Batch runs: stream inputs through the pipeline into annotated JSONL plus a rejects file.
+
+``run_corpus`` reads inputs lazily, annotates them in batches (in this process or in a
+pool of ``workers`` processes), appends each record to the output as it comes (in input
+order unless ``ordered=False``), flushes and rewrites the manifest at every checkpoint,
+and with ``resume=True`` first repairs a truncated last line and skips every input already
+written or rejected. ``shard=(i, n)`` keeps a deterministic 1/n of the inputs.
+"""
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
 from pipeline.config import PipelineConfig
 from pipeline.dedup import DuplicateIndex
-from pipeline.io.readers import read_inputs
+from pipeline.errors import ConfigError
+from pipeline.io.readers import estimate_count, read_inputs
 from pipeline.io.writers import JsonlWriter
+from pipeline.manifest import RunManifest
 from pipeline.nlp import Pipeline
+from pipeline.parallel import annotate_in_pool, annotate_in_process
 from pipeline.record import Article, Rejected
+from pipeline.resume import DoneSet, previous_articles, scan_done
+
+CHECKPOINT_SECONDS = 10.0
 
 
 @dataclass
@@ -22,8 +37,11 @@ class RunReport:
     rejects: Path
     articles: int = 0
     rejected: int = 0
+    flagged: int = 0
+    skipped: int = 0  # already done by an earlier run (--resume)
     chars: int = 0
     seconds: float = 0.0
+    workers: int = 1
     entities: Counter[str] = field(default_factory=Counter)
     flags: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
@@ -37,6 +55,7 @@ class RunReport:
         self.chars += len(article.text)
         self.entities.update(e.label for e in article.entities)
         self.flags.update(f.split(":", 1)[0] for f in article.flags)
+        self.flagged += bool(article.flags)
 
     def reject(self, rejected: Rejected) -> None:
         self.rejected += 1
@@ -48,6 +67,40 @@ def default_rejects_path(output: Path) -> Path:
     return output.with_name(f"{name}.rejects.jsonl")
 
 
+def parse_shard(text: str) -> tuple[int, int]:
+    try:
+        index, total = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise ConfigError(f"--shard must look like I/N (e.g. 0/4), got {text!r}") from None
+    if not (total >= 1 and 0 <= index < total):
+        raise ConfigError(f"--shard {text}: need 0 <= I < N")
+    return index, total
+
+
+def in_shard(key: str, shard: tuple[int, int] | None) -> bool:
+    """A stable assignment of an article (by id) or a rejected input (by source) to one shard."""
+    if shard is None:
+        return True
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % shard[1] == shard[0]
+
+
+def _key(item: Article | Rejected) -> str:
+    return item.id or item.source
+
+
+def _select(stream: Iterable[Article | Rejected], shard: tuple[int, int] | None, done: DoneSet,
+            report: RunReport) -> Iterator[Article | Rejected]:
+    for item in stream:
+        key = _key(item)
+        if not in_shard(key, shard):
+            continue
+        if done.covers(key):
+            report.skipped += 1
+            continue
+        yield item
+
+
 def run_corpus(
     inputs: Iterable[str | Path],
     output: str | Path,
@@ -56,36 +109,65 @@ def run_corpus(
     config: PipelineConfig | None = None,
     rejects: str | Path | None = None,
     batch_size: int = 32,
+    workers: int = 1,
+    ordered: bool = True,
+    resume: bool = False,
+    shard: tuple[int, int] | None = None,
     progress: bool = True,
 ) -> RunReport:
     """Annotate every input article into ``output``; unreadable or failing ones go to ``rejects``."""
-    nlp = nlp or Pipeline(config)
+    inputs = [str(i) for i in inputs]
+    config = nlp.config if nlp is not None else (config or PipelineConfig())
     output = Path(output)
     report = RunReport(output=output, rejects=Path(rejects) if rejects else default_rejects_path(output))
-    stream = read_inputs(inputs, nlp.config.input)
-    dedup = DuplicateIndex(nlp.config.dedup) if nlp.config.dedup.enabled else None
+    total = estimate_count(inputs)
+    if total is not None:
+        workers = max(1, min(workers, -(-total // batch_size)))  # no idle workers on a small input
+    report.workers = workers
+
+    done = scan_done(output, report.rejects) if resume else DoneSet()
+    dedup = DuplicateIndex(config.dedup) if config.dedup.enabled else None
+    if dedup is not None and resume:
+        for previous in previous_articles(output):
+            dedup.find(previous)
+    manifest = RunManifest(output, config, inputs, resume=resume, shard=shard, workers=workers, engine="local")
+
+    stream = _select(read_inputs(inputs, config.input), shard, done, report)
+    bad_inputs: list[Rejected] = []
+
+    def batches() -> Iterator[list[Article]]:
+        while True:
+            chunk = list(islice(stream, batch_size))
+            if not chunk:
+                return
+            articles = [a for a in chunk if isinstance(a, Article)]
+            bad_inputs.extend(r for r in chunk if isinstance(r, Rejected))
+            if articles:
+                yield articles
+
+    if workers > 1:
+        results = annotate_in_pool(config, batches(), workers, ordered=ordered)
+    else:
+        results = annotate_in_process(nlp or Pipeline(config), batches())
+
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(unit=" articles", desc="annotating", dynamic_ncols=True)
-    started = time.perf_counter()
-    with JsonlWriter(output) as out, JsonlWriter(report.rejects) as bad:
-        while True:
-            chunk = list(islice(stream, batch_size))
-            if not chunk:
-                break
-            articles = []
-            for item in chunk:
-                if isinstance(item, Rejected):
-                    bad.write(item.to_dict())
-                    report.reject(item)
-                else:
-                    articles.append(item)
-            for result in nlp.process_batch(articles):
+        bar = tqdm(total=(total - len(done.ids) - len(done.rejected)) if total else None, unit=" articles",
+                   desc="annotating", dynamic_ncols=True, smoothing=0.1)
+    started = last_checkpoint = time.perf_counter()
+    with JsonlWriter(output, append=resume) as out, JsonlWriter(report.rejects, append=resume) as bad:
+        for batch in results:
+            for item in bad_inputs:
+                bad.write(item.to_dict())
+                report.reject(item)
+            n_done = len(bad_inputs) + len(batch)
+            bad_inputs.clear()
+            for result in batch:
                 if dedup is not None and isinstance(result, Article):
                     earlier = dedup.flag(result)
-                    if earlier is not None and nlp.config.dedup.drop:
+                    if earlier is not None and config.dedup.drop:
                         result = Rejected(result.source, f"near_duplicate_of:{earlier} (dropped: dedup.drop)", result.id)
                 if isinstance(result, Rejected):
                     bad.write(result.to_dict())
@@ -93,11 +175,27 @@ def run_corpus(
                 else:
                     out.write(result)
                     report.add(result)
+            now = time.perf_counter()
+            report.seconds = now - started
             if bar is not None:
-                bar.update(len(chunk))
-                elapsed = time.perf_counter() - started
-                bar.set_postfix_str(f"{report.chars / elapsed / 1000:.1f}k chars/s, {report.rejected} rejected")
+                bar.update(n_done)
+                bar.set_postfix_str(f"{report.chars_per_second / 1000:.1f}k chars/s, {report.rejected} rejected")
+            if now - last_checkpoint >= CHECKPOINT_SECONDS:
+                out.flush()
+                bad.flush()
+                manifest.update(report)
+                last_checkpoint = now
+        for item in bad_inputs:  # rejected inputs after the last article
+            bad.write(item.to_dict())
+            report.reject(item)
+            if bar is not None:
+                bar.update(1)
     report.seconds = time.perf_counter() - started
     if bar is not None:
         bar.close()
+    manifest.update(report, finished=True)
     return report
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -73,3 +73,15 @@ def test_entities_scraped_sample(scraped_record):
     assert "DATE" in labels["1月6日"] and "DATE" in labels["2021年9月30日"]
     assert labels["9.53亿"] & {"CARDINAL", "QUANTITY"}
     assert "PERCENT" in labels["50%"]
+
+
+def test_gazetteer_matches_at_the_very_end_of_a_text():
+    """A longer entry starting near the end used to slice to a shorter known name (IndexError)."""
+    from pipeline.stages.gazetteer import Gazetteer
+    from pipeline.resources import resource_files
+
+    gazetteer = Gazetteer(resource_files("gazetteer"))
+    for text in ("访问中国", "中国", "他来自中华"):
+        for m in gazetteer.find(text):
+            assert 0 <= m.start < m.end <= len(text)
+    assert [(m.start, m.end) for m in gazetteer.find("访问中国")] == [(2, 4)]

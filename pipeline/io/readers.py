@@ -65,6 +65,26 @@ def _expand(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected]:
                 raise InputError(f"input {text!r} does not exist")
 
 
+def estimate_count(inputs: Iterable[str | Path]) -> int | None:
+    """How many articles the inputs hold, when that is cheap to know (for the progress bar's ETA):
+    one per text or HTML file plus the lines of uncompressed JSONL files; None with gzip."""
+    total = 0
+    for entry in expand_inputs(inputs):
+        if isinstance(entry, Rejected):
+            total += 1
+        elif _suffix(entry) == ".jsonl.gz":
+            return None
+        elif _suffix(entry) == ".jsonl":
+            try:
+                with entry.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
+
+
 def read_inputs(inputs: Iterable[str | Path], config: InputConfig | None = None) -> Iterator[Article | Rejected]:
     config = config or InputConfig()
     for entry in expand_inputs(inputs):

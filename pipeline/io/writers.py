@@ -34,6 +34,13 @@ class JsonlWriter:
         except OSError as exc:
             raise OutputError(f"cannot write to {self.path}: {exc.strerror or exc}") from exc
 
+    def flush(self) -> None:
+        """Hand what is written to the operating system (a killed process then loses nothing)."""
+        try:
+            self._handle.flush()
+        except OSError as exc:
+            raise OutputError(f"cannot write to {self.path}: {exc.strerror or exc}") from exc
+
     def close(self) -> None:
         try:
             self._handle.close()

@@ -88,6 +88,8 @@ class Gazetteer:
             lengths = lengths_of.get(text[i])
             if lengths:
                 for length in lengths:
+                    if i + length > n:  # a slice past the end is shorter than `length`
+                        continue
                     surface = text[i : i + length]
                     hit = entries.get(surface)
                     if hit and _word_bounded(text, i, i + length):
