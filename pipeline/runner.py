@@ -180,9 +180,9 @@ def run_corpus(
             if bar is not None:
                 bar.update(n_done)
                 bar.set_postfix_str(f"{report.chars_per_second / 1000:.1f}k chars/s, {report.rejected} rejected")
+            out.flush()  # every batch reaches the OS: a killed run loses at most the batches in flight
+            bad.flush()
             if now - last_checkpoint >= CHECKPOINT_SECONDS:
-                out.flush()
-                bad.flush()
                 manifest.update(report)
                 last_checkpoint = now
         for item in bad_inputs:  # rejected inputs after the last article
