@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     idf.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
     idf.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="as for run")
 
+    export = sub.add_parser("export", help="convert an annotated JSONL into another format")
+    export.add_argument("file", help="an annotated JSONL written by `zhnews run`")
+    export.add_argument("--to", required=True, choices=["hf-dataset", "parquet"], help="target format")
+    export.add_argument("-o", "--output", required=True, help="target folder (hf-dataset) or file (parquet)")
+
     evaluate = sub.add_parser("eval", help="score a stage against gold data")
     tasks = evaluate.add_subparsers(dest="task", required=True)
     seg = tasks.add_parser("seg", help="word segmentation against SIGHAN-format gold (space-separated words)")
@@ -100,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_eval(args)
         if args.command == "idf":
             return cmd_idf(args)
+        if args.command == "export":
+            return cmd_export(args)
         return cmd_show(args)
     except InputError as exc:
         print(f"zhnews: error: {exc}", file=sys.stderr)
@@ -165,6 +172,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     if report.rejected:
         print(f"{report.rejected} input(s) rejected: see {report.rejects}", file=sys.stderr)
         return EXIT_REJECTS
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.hf import export_dataset
+    from pipeline.io.writers import read_records
+
+    count = export_dataset(read_records(args.file), args.output, args.to)
+    print(f"exported {count} articles from {args.file} to {args.output} ({args.to})", file=sys.stderr)
     return EXIT_OK
 
 

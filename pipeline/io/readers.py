@@ -20,7 +20,12 @@ from pipeline.errors import InputError
 from pipeline.io.decode import decode_bytes
 from pipeline.record import Article, Rejected, article_id
 
-SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm", ".shtml")
+SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm", ".shtml", ".parquet")
+
+
+def is_saved_dataset(path: Path) -> bool:
+    """A folder written by ``Dataset.save_to_disk`` (or ``DatasetDict.save_to_disk``)."""
+    return path.is_dir() and ((path / "dataset_info.json").exists() or (path / "dataset_dict.json").exists())
 
 
 def _suffix(path: Path) -> str:
@@ -51,7 +56,9 @@ def _expand(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected]:
         else:
             paths = [Path(text)]
         for path in paths:
-            if path.is_dir():
+            if is_saved_dataset(path):
+                yield path
+            elif path.is_dir():
                 for child in sorted(p for p in path.rglob("*") if not p.is_dir()):
                     if child.name.startswith("."):
                         continue
@@ -72,7 +79,7 @@ def estimate_count(inputs: Iterable[str | Path]) -> int | None:
     for entry in expand_inputs(inputs):
         if isinstance(entry, Rejected):
             total += 1
-        elif _suffix(entry) == ".jsonl.gz":
+        elif _suffix(entry) in (".jsonl.gz", ".parquet") or is_saved_dataset(entry):
             return None
         elif _suffix(entry) == ".jsonl":
             try:
@@ -92,7 +99,9 @@ def read_inputs(inputs: Iterable[str | Path], config: InputConfig | None = None)
             yield entry
             continue
         suffix = _suffix(entry)
-        if suffix in (".jsonl", ".jsonl.gz"):
+        if suffix == ".parquet" or is_saved_dataset(entry):
+            yield from read_dataset(entry, config)
+        elif suffix in (".jsonl", ".jsonl.gz"):
             yield from read_jsonl(entry, config)
         elif suffix in (".html", ".htm", ".shtml"):
             yield read_html(entry, config)
@@ -167,6 +176,19 @@ def read_jsonl(path: Path, config: InputConfig) -> Iterator[Article | Rejected]:
         yield Rejected(where, f"cannot read further: {type(exc).__name__}: {exc} (corrupt or truncated file)")
 
 
+def read_dataset(path: Path, config: InputConfig) -> Iterator[Article | Rejected]:
+    """Rows of a Hugging Face dataset folder or a parquet file, with the same field rules as JSONL."""
+    from pipeline.hf import iter_dataset_rows
+
+    try:
+        for index, row in iter_dataset_rows(path):
+            # Arrow values (timestamps, bytes, decimals) become JSON-safe before they reach `extra`
+            safe = orjson.loads(orjson.dumps(row, default=str))
+            yield _record_article(safe, f"{path}#{index}", config)
+    except Exception as exc:  # noqa: BLE001 - a broken file is a reject, never a crash
+        yield Rejected(str(path), f"cannot read dataset: {type(exc).__name__}: {exc}")
+
+
 def _first(record: dict[str, Any], names: list[str]) -> tuple[str | None, Any]:
     for name in names:
         if name in record:
@@ -185,6 +207,10 @@ def _jsonl_article(raw: bytes, source: str, config: InputConfig) -> Article | Re
         return Rejected(source, f"invalid JSON: {exc}")
     if not isinstance(record, dict):
         return Rejected(source, f"expected a JSON object, got {type(record).__name__}")
+    return _record_article(record, source, config)
+
+
+def _record_article(record: dict[str, Any], source: str, config: InputConfig) -> Article | Rejected:
     text_field, text = _first(record, config.text_fields)
     if text_field is None:
         return Rejected(source, f"no text field (looked for {', '.join(config.text_fields)})")
