@@ -153,17 +153,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     workers = args.workers or default_workers()
     if workers < 1 or args.batch_size < 1:
         raise ConfigError("--workers and --batch-size must be at least 1")
-    if args.engine == "ray":
-        from pipeline.engines.ray_engine import run_with_ray
-
-        report = run_with_ray(args.inputs, output, config, rejects=args.rejects, batch_size=args.batch_size,
-                              workers=args.workers, resume=args.resume, shard=shard, progress=not args.quiet)
-    else:
-        nlp = Pipeline(config)  # builds every stage once here too, so a bad setting fails before the run
-        report = run_corpus(
-            args.inputs, output, nlp=nlp, rejects=args.rejects, batch_size=args.batch_size, workers=workers,
-            ordered=not args.unordered, resume=args.resume, shard=shard, progress=not args.quiet,
-        )
+    nlp = Pipeline(config)  # builds every stage once here too, so a bad setting fails before the run
+    report = run_corpus(
+        args.inputs, output, nlp=nlp, rejects=args.rejects, batch_size=args.batch_size,
+        workers=args.workers if args.engine == "ray" and args.workers else workers,
+        ordered=not args.unordered, resume=args.resume, shard=shard, progress=not args.quiet, engine=args.engine,
+    )
     if not args.quiet:
         from pipeline.report import print_run_report
 

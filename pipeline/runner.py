@@ -114,6 +114,7 @@ def run_corpus(
     resume: bool = False,
     shard: tuple[int, int] | None = None,
     progress: bool = True,
+    engine: str = "local",
 ) -> RunReport:
     """Annotate every input article into ``output``; unreadable or failing ones go to ``rejects``."""
     inputs = [str(i) for i in inputs]
@@ -121,7 +122,7 @@ def run_corpus(
     output = Path(output)
     report = RunReport(output=output, rejects=Path(rejects) if rejects else default_rejects_path(output))
     total = estimate_count(inputs)
-    if total is not None:
+    if total is not None and engine == "local":
         workers = max(1, min(workers, -(-total // batch_size)))  # no idle workers on a small input
     report.workers = workers
 
@@ -130,7 +131,7 @@ def run_corpus(
     if dedup is not None and resume:
         for previous in previous_articles(output):
             dedup.find(previous)
-    manifest = RunManifest(output, config, inputs, resume=resume, shard=shard, workers=workers, engine="local")
+    manifest = RunManifest(output, config, inputs, resume=resume, shard=shard, workers=workers, engine=engine)
 
     stream = _select(read_inputs(inputs, config.input), shard, done, report)
     bad_inputs: list[Rejected] = []
@@ -145,7 +146,13 @@ def run_corpus(
             if articles:
                 yield articles
 
-    if workers > 1:
+    if engine == "ray":
+        from pipeline.engines.ray_engine import annotate_with_ray
+
+        results = annotate_with_ray(config, batches(), workers, batch_size)
+    elif engine != "local":
+        raise ConfigError(f"engine must be 'local' or 'ray', got {engine!r}")
+    elif workers > 1:
         results = annotate_in_pool(config, batches(), workers, ordered=ordered)
     else:
         results = annotate_in_process(nlp or Pipeline(config), batches())
