@@ -37,8 +37,8 @@ def main() -> None:
     texts = load_texts(args.corpus, args.articles)
     nlp("预热文本。")
     seconds: dict[str, float] = defaultdict(float)
-    for k in range(0, len(texts), 32):
-        batch = [nlp.make_article(t, source=f"bench:{k + i}") for i, t in enumerate(texts[k : k + 32])]
+    for k in range(0, len(texts), 128):
+        batch = [nlp.make_article(t, source=f"bench:{k + i}") for i, t in enumerate(texts[k : k + 128])]
         for name, component in nlp.components:
             start = time.perf_counter()
             if getattr(component, "batched", False):

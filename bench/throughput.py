@@ -79,17 +79,17 @@ def main() -> None:
 
     def our_entities() -> None:
         batch = [Article(id=str(i), source="b", text=t, sentences=split_sentences(t)) for i, t in enumerate(texts)]
-        for k in range(0, len(batch), 32):
-            entities.pipe(batch[k : k + 32])
+        for k in range(0, len(batch), 128):
+            entities.pipe(batch[k : k + 128])
 
     tokens_stage = nlp.get("tokens")
-    prepared = [a for a in nlp.pipe(texts, batch_size=32, on_error="yield") if isinstance(a, Article)]
+    prepared = [a for a in nlp.pipe(texts, batch_size=128, on_error="yield") if isinstance(a, Article)]
 
     def our_segmenter() -> None:  # entities already found: the stage alone, as it runs in the pipeline
         tokens_stage.pipe(prepared)
 
     def our_pipeline() -> None:
-        for _ in nlp.pipe(texts, batch_size=32, on_error="yield"):
+        for _ in nlp.pipe(texts, batch_size=128, on_error="yield"):
             pass
 
     rows = [

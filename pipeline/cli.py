@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--segmenter", choices=["jieba", "lac"], help="segmentation backend (default jieba)")
     run.add_argument("--lexicon-mode", choices=["add", "standard"],
                      help="add: domain words on top of jieba's dictionary (default); standard: the lexicons are the vocabulary")
-    run.add_argument("--batch-size", type=int, default=32, help="articles per batch (default 32)")
+    run.add_argument("--batch-size", type=int, default=128,
+                     help="articles per batch (default 128: the tagger batches sentences of equal length across them)")
     run.add_argument("--workers", type=int, help="processes annotating in parallel (default: all cores)")
     run.add_argument("--unordered", action="store_true", help="write records as batches finish, not in input order")
     run.add_argument("--resume", action="store_true",

@@ -108,7 +108,7 @@ def run_corpus(
     nlp: Pipeline | None = None,
     config: PipelineConfig | None = None,
     rejects: str | Path | None = None,
-    batch_size: int = 32,
+    batch_size: int = 128,
     workers: int = 1,
     ordered: bool = True,
     resume: bool = False,

