@@ -46,7 +46,7 @@ class DedupConfig:
     drop: bool = False  # True: repeats go to the rejects file instead of the output
     threshold: float = 0.8  # Jaccard similarity of character shingles
     shingle: int = 5
-    num_perm: int = 128
+    num_perm: int = 64  # 64 permutations: ~3.5 KB of index per article (128: ~11 KB)
     min_chars: int = 50  # shorter texts are only compared exactly
 
 

@@ -69,11 +69,11 @@ class DuplicateIndex:
         best: tuple[int, str] | None = None
         for key in self._lsh.query(minhash):
             order, (earlier_id, values) = int(key), self._signatures[key]
-            if float(np.mean(values == minhash.hashvalues)) >= self.config.threshold and (best is None or order < best[0]):
+            if float(np.mean(values == minhash.hashvalues.astype(np.uint32))) >= self.config.threshold and (best is None or order < best[0]):
                 best = (order, earlier_id)
         key = str(self._count)
         self._lsh.insert(key, minhash)
-        self._signatures[key] = (article.id, minhash.hashvalues)
+        self._signatures[key] = (article.id, minhash.hashvalues.astype(np.uint32))  # affine32: values fit
         return (best[1], False) if best else None
 
     def flag(self, article: Article) -> str | None:
