@@ -116,7 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"zhnews: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("zhnews: interrupted", file=sys.stderr)
+        print("zhnews: interrupted; what was written is complete and kept (run `zhnews run` again with --resume "
+              "to finish)", file=sys.stderr)
         return 130
 
 
@@ -142,6 +143,18 @@ def _default_output(inputs: list[str]) -> Path:
     return Path("corpus") / "annotated" / f"{stem}.jsonl"
 
 
+def ensure_writable(path: Path) -> None:
+    """Open the output once before any work, so a bad path fails in a second with a clear message."""
+    from pipeline.errors import OutputError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("ab"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write the output {path}: {exc.strerror or exc}") from exc
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.io.readers import expand_inputs
     from pipeline.nlp import Pipeline
@@ -151,6 +164,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     expand_inputs(args.inputs)  # fail fast on a missing input, before loading models
     output = Path(args.output) if args.output else _default_output(args.inputs)
     shard = parse_shard(args.shard) if args.shard else None
+    ensure_writable(output)  # fail fast, before the models load
     workers = args.workers or default_workers()
     if workers < 1 or args.batch_size < 1:
         raise ConfigError("--workers and --batch-size must be at least 1")

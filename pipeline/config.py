@@ -22,7 +22,9 @@ class InputConfig:
     text_fields: list[str] = field(default_factory=lambda: ["text", "content", "body", "article"])
     title_fields: list[str] = field(default_factory=lambda: ["title", "headline"])
     id_fields: list[str] = field(default_factory=lambda: ["id", "uuid", "doc_id"])
-    max_chars: int = 1_000_000  # longer articles are rejected (issue: limits)
+    max_chars: int = 1_000_000  # articles longer than this are rejected or truncated
+    on_too_long: str = "reject"  # "reject" or "truncate" (flagged `truncated`)
+    timeout_s: float = 60.0  # per article and stage; 0 turns the limit off
 
 
 @dataclass

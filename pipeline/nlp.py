@@ -14,11 +14,20 @@ from typing import Any, Literal
 
 from pipeline.config import PipelineConfig
 from pipeline.errors import ConfigError, InputError, PipelineError
+from pipeline.limits import StageTimeout, time_limit
 from pipeline.record import SCHEMA_VERSION, Article, Rejected, article_id
 from pipeline.registry import Component, get_factory
 from pipeline.version import __version__
 
 log = logging.getLogger(__name__)
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class Pipeline:
@@ -77,6 +86,14 @@ class Pipeline:
     ) -> Article:
         if not isinstance(text, str):
             raise InputError(f"article text must be a string, got {type(text).__name__}", source)
+        if not isinstance(title, str):
+            raise InputError(f"article title must be a string, got {type(title).__name__}", source)
+        if _has_surrogates(text) or _has_surrogates(title):
+            raise InputError(
+                "text contains lone surrogates (U+D800-U+DFFF), which are not Unicode text; "
+                "decode the bytes with errors='replace' first",
+                source,
+            )
         return Article(
             id=id if id else article_id(source, title, text),
             source=source,
@@ -90,16 +107,22 @@ class Pipeline:
         """Run every stage over a batch. A failing article becomes a ``Rejected``; others go on."""
         results: list[Article | Rejected] = list(articles)
         alive = list(range(len(articles)))
+        limit = self.config.input.timeout_s
         for name, component in self.components:
             if getattr(component, "batched", False):
                 try:
-                    component.pipe([results[i] for i in alive])  # type: ignore[misc]
+                    with time_limit(limit * len(alive)):
+                        component.pipe([results[i] for i in alive])  # type: ignore[misc]
                     continue
-                except Exception:
+                except Exception:  # noqa: BLE001 - rerun one by one to find the article that broke it
                     log.debug("batched stage %s failed; isolating", name, exc_info=True)
             for i in alive:
                 try:
-                    component(results[i])  # type: ignore[arg-type]
+                    with time_limit(limit):
+                        component(results[i])  # type: ignore[arg-type]
+                except StageTimeout:
+                    results[i] = Rejected(results[i].source, f"timeout: stage {name!r} took longer than {limit:g} s "
+                                          "(input.timeout_s)", results[i].id)
                 except Exception as exc:  # noqa: BLE001 - every failure becomes a reject
                     results[i] = self._reject(results[i], name, exc)  # type: ignore[arg-type]
             alive = [i for i in alive if isinstance(results[i], Article)]
@@ -139,14 +162,21 @@ class Pipeline:
             chunk = list(islice(stream, batch_size))
             if not chunk:
                 return
+            results: list[Article | Rejected] = []
             articles = []
             for item in chunk:
                 n += 1
                 if isinstance(item, Article):
                     articles.append(item)
-                else:
+                    continue
+                try:
                     articles.append(self.make_article(item, source=f"<pipe:{n}>"))
-            for result in self.process_batch(articles):
+                except InputError as exc:
+                    if on_error == "raise":
+                        raise
+                    results.append(Rejected(exc.source, exc.reason))
+            results.extend(self.process_batch(articles))
+            for result in results:
                 if isinstance(result, Rejected) and on_error == "raise":
                     raise InputError(result.reason, result.source)
                 yield result

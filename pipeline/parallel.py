@@ -8,6 +8,7 @@ input order (or, ``ordered=False``, as soon as each batch is done).
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -24,6 +25,8 @@ _WORKER_NLP: Pipeline | None = None
 
 def _init_worker(config: dict[str, Any]) -> None:
     global _WORKER_NLP
+    # Ctrl-C reaches the whole process group: the runner stops the pool itself, after flushing
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_NLP = Pipeline(PipelineConfig.from_dict(config))
 
 
@@ -43,18 +46,25 @@ def annotate_in_pool(
     """Annotate in ``workers`` processes (spawned, so no lock or thread is inherited by a fork)."""
     context = multiprocessing.get_context("spawn")
     window = 2 * workers
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(config.to_dict(),)) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(config.to_dict(),))
+    try:
         pending: deque[Future[Results]] = deque()
         for batch in batches:
             pending.append(pool.submit(_annotate_in_worker, batch))
             while len(pending) >= window:
-                yield from _drain(pending, ordered, all_done=False)
+                yield from _drain(pending, ordered)
         while pending:
-            yield from _drain(pending, ordered, all_done=False)
+            yield from _drain(pending, ordered)
+    except BaseException:  # Ctrl-C, a write error, a closed generator: stop the workers now
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        raise
+    pool.shutdown()
 
 
-def _drain(pending: deque[Future[Results]], ordered: bool, all_done: bool) -> Iterator[Results]:
+def _drain(pending: deque[Future[Results]], ordered: bool) -> Iterator[Results]:
     if ordered:
         yield pending.popleft().result()
         return

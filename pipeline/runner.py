@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from pipeline.config import PipelineConfig
 from pipeline.dedup import DuplicateIndex
@@ -163,7 +164,27 @@ def run_corpus(
 
         bar = tqdm(total=(total - len(done.ids) - len(done.rejected)) if total else None, unit=" articles",
                    desc="annotating", dynamic_ncols=True, smoothing=0.1)
-    started = last_checkpoint = time.perf_counter()
+    started = time.perf_counter()
+    try:
+        _write_results(results, bad_inputs, output, report, config, dedup, manifest, bar, resume, started)
+    except KeyboardInterrupt:
+        report.seconds = time.perf_counter() - started
+        manifest.run["interrupted"] = True
+        manifest.update(report)
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    report.seconds = time.perf_counter() - started
+    manifest.update(report, finished=True)
+    return report
+
+
+def _write_results(results: Iterator[list[Article | Rejected]], bad_inputs: list[Rejected], output: Path,
+                   report: RunReport, config: PipelineConfig, dedup: DuplicateIndex | None, manifest: RunManifest,
+                   bar: Any, resume: bool, started: float) -> None:
+    """Append every result in order; the files are flushed and closed even when interrupted."""
+    last_checkpoint = started
     with JsonlWriter(output, append=resume) as out, JsonlWriter(report.rejects, append=resume) as bad:
         for batch in results:
             for item in bad_inputs:
@@ -197,11 +218,6 @@ def run_corpus(
             report.reject(item)
             if bar is not None:
                 bar.update(1)
-    report.seconds = time.perf_counter() - started
-    if bar is not None:
-        bar.close()
-    manifest.update(report, finished=True)
-    return report
 
 
 def default_workers() -> int:

@@ -15,7 +15,18 @@ SCRAPED = SHARED / "samples" / "scraped_article_taobao.txt"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--slow", action="store_true", default=False, help="also run slow tests")
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="also run slow tests, and property tests with 10x the examples")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from hypothesis import HealthCheck, settings
+
+    common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+              "derandomize": True}
+    settings.register_profile("ci", max_examples=200, **common)
+    settings.register_profile("thorough", max_examples=2000, **common)
+    settings.load_profile("thorough" if config.getoption("--slow") else os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -117,9 +117,17 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _checked(article: Article, config: InputConfig) -> Article | Rejected:
-    if len(article.text) > config.max_chars:
-        return Rejected(article.source, f"article too long: {len(article.text)} characters > input.max_chars={config.max_chars}", article.id)
-    return article
+    """Apply the size limit: reject, or (``input.on_too_long=truncate``) cut and flag ``truncated``."""
+    size = len(article.text)
+    if size <= config.max_chars:
+        return article
+    if config.on_too_long == "truncate":
+        article.text = article.text[: config.max_chars]
+        article.flags.append("truncated")
+        article.extra["original_chars"] = size
+        return article
+    return Rejected(article.source, f"article too long: {size} characters > input.max_chars={config.max_chars} "
+                    "(or set input.on_too_long=truncate)", article.id)
 
 
 def _decoded(path: Path) -> str | Rejected:
