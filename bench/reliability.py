@@ -37,10 +37,14 @@ LIMIT = 300
 def records(path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if not line.strip():
+                continue
+            try:
                 key = json.loads(line)["id"]
-                out[key] = out.get(key, "") + line  # a duplicate would show as a longer value
+            except ValueError:
+                continue  # a partial last line, before --resume repairs it
+            out[key] = out.get(key, "") + line  # a duplicate would show as a longer value
     return out
 
 
