@@ -61,8 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="convert an annotated JSONL into another format")
     export.add_argument("file", help="an annotated JSONL written by `zhnews run`")
-    export.add_argument("--to", required=True, choices=["hf-dataset", "parquet"], help="target format")
-    export.add_argument("-o", "--output", required=True, help="target folder (hf-dataset) or file (parquet)")
+    export.add_argument("--to", required=True,
+                        choices=["hf-dataset", "parquet", "docbin", "conll", "doccano", "label-studio"],
+                        help="target format")
+    export.add_argument("-o", "--output", required=True, help="target folder (hf-dataset) or file")
+
+    imp = sub.add_parser("import", help="read corrected doccano / Label Studio annotations back into our schema")
+    imp.add_argument("file", help="a doccano JSONL or a Label Studio JSON export")
+    imp.add_argument("--from", dest="fmt", required=True, choices=["doccano", "label-studio"])
+    imp.add_argument("--base", help="the annotated JSONL the sample came from (entities replaced, the rest kept)")
+    imp.add_argument("-o", "--output", required=True, help="annotated JSONL to write")
 
     evaluate = sub.add_parser("eval", help="score a stage against gold data")
     tasks = evaluate.add_subparsers(dest="task", required=True)
@@ -108,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_idf(args)
         if args.command == "export":
             return cmd_export(args)
+        if args.command == "import":
+            return cmd_import(args)
         return cmd_show(args)
     except InputError as exc:
         print(f"zhnews: error: {exc}", file=sys.stderr)
@@ -186,11 +196,29 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pipeline.hf import export_dataset
     from pipeline.io.writers import read_records
 
-    count = export_dataset(read_records(args.file), args.output, args.to)
+    if args.to in ("hf-dataset", "parquet"):
+        from pipeline.hf import export_dataset
+
+        count = export_dataset(read_records(args.file), args.output, args.to)
+    else:
+        from pipeline.exports import export_records
+
+        count = export_records(read_records(args.file), args.output, args.to)
     print(f"exported {count} articles from {args.file} to {args.output} ({args.to})", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pipeline.exports import import_annotations
+    from pipeline.io.writers import JsonlWriter
+
+    records = import_annotations(args.file, args.fmt, args.base)
+    with JsonlWriter(args.output) as out:
+        for article in records:
+            out.write(article)
+    print(f"imported {len(records)} corrected articles from {args.file} into {args.output}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -1,0 +1,199 @@
+"""Exports for annotation and training tools, and imports of corrected annotations.
+
+* ``docbin``: a spaCy ``DocBin``. Each article becomes a ``Doc`` whose text is exactly the
+  article's (whitespace between our tokens becomes whitespace tokens), with our POS as
+  ``token.tag_`` and our entities as ``doc.ents``; it loads with ``spacy.blank("zh")``.
+* ``conll``: character-level BIO, ``char<TAB>tag`` a line, a blank line after each
+  sentence and ``-DOCSTART-`` before each article (the layout of the MSRA NER data).
+* ``doccano``: doccano's sequence-labelling JSONL, ``{"id", "text", "label": [[start, end, label]], "meta"}``.
+* ``label-studio``: a Label Studio task list (JSON) with our entities as ``predictions``.
+
+``import_annotations`` reads corrected doccano JSONL or a Label Studio export back into
+our schema: onto the original records when given (entities replaced, everything else
+kept), else as minimal records; corrected spans get ``source: "annotator"``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from pipeline.errors import InputError, OutputError
+from pipeline.record import SCHEMA_VERSION, Article, Entity
+from pipeline.version import __version__
+
+EXPORT_FORMATS = ("docbin", "conll", "doccano", "label-studio")
+
+
+def to_spacy_doc(article: Article, vocab: Any):  # noqa: ANN201 - spacy.tokens.Doc
+    from spacy.tokens import Doc
+
+    words, spaces, tags = [], [], []
+    pos = 0
+    for start, end, tag in article.tokens:
+        if start > pos:
+            words.append(article.text[pos:start])
+            spaces.append(False)
+            tags.append("_SP")
+        words.append(article.text[start:end])
+        spaces.append(False)
+        tags.append(tag)
+        pos = end
+    if pos < len(article.text):
+        words.append(article.text[pos:])
+        spaces.append(False)
+        tags.append("_SP")
+    doc = Doc(vocab, words=words, spaces=spaces, tags=tags)
+    spans = []
+    for ent in article.entities:
+        span = doc.char_span(ent.start, ent.end, label=ent.label, alignment_mode="strict")
+        if span is None:  # cannot happen for our records (entities are tokens); never silently
+            raise OutputError(f"entity {ent.text!r} of article {article.id} is not on token boundaries")
+        spans.append(span)
+    doc.ents = spans
+    doc.user_data["zhnews_id"] = article.id
+    return doc
+
+
+def export_records(records: Iterable[Article], target: str | Path, fmt: str) -> int:
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "docbin":
+            import spacy
+            from spacy.tokens import DocBin
+
+            vocab = spacy.blank("zh").vocab
+            docbin = DocBin(store_user_data=True)
+            count = 0
+            for article in records:
+                docbin.add(to_spacy_doc(article, vocab))
+                count += 1
+            docbin.to_disk(target)
+            return count
+        if fmt == "conll":
+            with target.open("w", encoding="utf-8") as handle:
+                return sum(1 for _ in _write_conll(records, handle))
+        if fmt == "doccano":
+            with target.open("wb") as handle:
+                count = 0
+                for article in records:
+                    handle.write(orjson.dumps(to_doccano(article), option=orjson.OPT_APPEND_NEWLINE))
+                    count += 1
+                return count
+        if fmt == "label-studio":
+            tasks = [to_label_studio(article) for article in records]
+            target.write_bytes(orjson.dumps(tasks, option=orjson.OPT_INDENT_2))
+            return len(tasks)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    raise InputError(f"unknown export format {fmt!r}; use one of {EXPORT_FORMATS}")
+
+
+def _write_conll(records: Iterable[Article], handle: Any) -> Iterator[Article]:
+    for article in records:
+        tags = ["O"] * len(article.text)
+        for ent in article.entities:
+            tags[ent.start] = f"B-{ent.label}"
+            for i in range(ent.start + 1, ent.end):
+                tags[i] = f"I-{ent.label}"
+        handle.write("-DOCSTART-\tO\n\n")
+        for start, end in article.sentences:
+            for i in range(start, end):
+                if not article.text[i].isspace():
+                    handle.write(f"{article.text[i]}\t{tags[i]}\n")
+            handle.write("\n")
+        yield article
+
+
+def to_doccano(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "text": article.text,
+        "label": [[e.start, e.end, e.label] for e in article.entities],
+        "meta": {"source": article.source, "title": article.title},
+    }
+
+
+def to_label_studio(article: Article) -> dict[str, Any]:
+    return {
+        "data": {"text": article.text, "zhnews_id": article.id, "title": article.title, "source": article.source},
+        "predictions": [
+            {
+                "model_version": f"zhnews {__version__}",
+                "result": [
+                    {
+                        "id": f"e{i}",
+                        "from_name": "label",
+                        "to_name": "text",
+                        "type": "labels",
+                        "value": {"start": e.start, "end": e.end, "text": e.text, "labels": [e.label]},
+                    }
+                    for i, e in enumerate(article.entities)
+                ],
+            }
+        ],
+    }
+
+
+def _spans_doccano(item: dict[str, Any]) -> tuple[str, str, list[tuple[int, int, str]]]:
+    labels = item.get("label", item.get("entities", []))
+    spans = []
+    for span in labels:
+        if isinstance(span, dict):  # doccano's newer export: {"start_offset", "end_offset", "label"}
+            spans.append((span["start_offset"], span["end_offset"], span["label"]))
+        else:
+            spans.append((int(span[0]), int(span[1]), str(span[2])))
+    return str(item.get("id", "")), item["text"], spans
+
+
+def _spans_label_studio(task: dict[str, Any]) -> tuple[str, str, list[tuple[int, int, str]]]:
+    data = task["data"]
+    results = None
+    for annotation in task.get("annotations", []):
+        if not annotation.get("was_cancelled"):
+            results = annotation.get("result", [])  # the last (most recent) annotation wins
+    if results is None:
+        results = task["predictions"][-1]["result"] if task.get("predictions") else []
+    spans = [(r["value"]["start"], r["value"]["end"], r["value"]["labels"][0]) for r in results
+             if r.get("type") == "labels"]
+    return str(data.get("zhnews_id", task.get("id", ""))), data["text"], spans
+
+
+def import_annotations(path: str | Path, fmt: str, base: str | Path | None = None) -> list[Article]:
+    """Corrected annotations as our records (onto ``base`` records when given)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if fmt == "doccano":
+        items = [_spans_doccano(orjson.loads(line)) for line in raw.splitlines() if line.strip()]
+    elif fmt == "label-studio":
+        items = [_spans_label_studio(task) for task in orjson.loads(raw)]
+    else:
+        raise InputError(f"unknown import format {fmt!r}; use doccano or label-studio")
+    originals: dict[str, Article] = {}
+    if base is not None:
+        from pipeline.io.writers import read_records
+
+        originals = {a.id: a for a in read_records(base)}
+    out = []
+    for n, (item_id, text, spans) in enumerate(items, 1):
+        article = originals.get(item_id)
+        if article is None:
+            article = Article(id=item_id or f"{path.name}:{n}", source=f"{path}:{n}", text=text,
+                              meta={"schema_version": SCHEMA_VERSION, "pipeline_version": __version__,
+                                    "config_hash": "", "models": {}})
+        elif article.text != text:
+            raise InputError(f"the text of {item_id!r} differs from the base record; was it edited?", f"{path}:{n}")
+        entities = []
+        for start, end, label in sorted(spans):
+            if not 0 <= start < end <= len(text):
+                raise InputError(f"span [{start}, {end}] is outside the text of {item_id!r}", f"{path}:{n}")
+            entities.append(Entity(start, end, label, text[start:end], text[start:end], "annotator"))
+        article.entities = entities
+        out.append(article)
+    return out
