@@ -66,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="target format")
     export.add_argument("-o", "--output", required=True, help="target folder (hf-dataset) or file")
 
+    ents = sub.add_parser("entities", help="one row per canonical entity: counts, first/last seen, co-mentions")
+    ents.add_argument("file", help="an annotated JSONL written by `zhnews run`")
+    ents.add_argument("-o", "--output", required=True, help="entities.csv, .tsv or .parquet")
+    ents.add_argument("--numeric", action="store_true", help="include dates, money, numbers")
+
+    rep = sub.add_parser("report", help="a self-contained HTML report of a run")
+    rep.add_argument("file", help="an annotated JSONL written by `zhnews run`")
+    rep.add_argument("-o", "--output", required=True, help="report.html")
+
     imp = sub.add_parser("import", help="read corrected doccano / Label Studio annotations back into our schema")
     imp.add_argument("file", help="a doccano JSONL or a Label Studio JSON export")
     imp.add_argument("--from", dest="fmt", required=True, choices=["doccano", "label-studio"])
@@ -118,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_export(args)
         if args.command == "import":
             return cmd_import(args)
+        if args.command == "entities":
+            return cmd_entities(args)
+        if args.command == "report":
+            return cmd_report(args)
         return cmd_show(args)
     except InputError as exc:
         print(f"zhnews: error: {exc}", file=sys.stderr)
@@ -207,6 +220,24 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         count = export_records(read_records(args.file), args.output, args.to)
     print(f"exported {count} articles from {args.file} to {args.output} ({args.to})", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    from pipeline.corpus_index import entity_index, write_index
+    from pipeline.io.writers import read_records
+
+    rows = entity_index(read_records(args.file), include_numeric=args.numeric)
+    write_index(rows, args.output)
+    print(f"{len(rows)} entities from {args.file} written to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.html_report import write_report
+
+    count = write_report(args.file, args.output)
+    print(f"report of {count} articles written to {args.output}", file=sys.stderr)
     return EXIT_OK
 
 

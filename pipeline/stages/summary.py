@@ -33,7 +33,8 @@ from pipeline.resources import read_word_list, resolve
 from pipeline.stages.keywords import SKIP_POS, jieba_idf_path, load_idf
 from pipeline.stages.text_normalize import han_bigrams
 
-_FINAL = "。！？!?…”’\"」』）)；;"
+_TERMINAL = "。！？!?…；;"
+_CLOSERS = "”’\"」』）)】》"
 _CLAUSE = "，,；;：:、"
 MAX_GRAPH_SENTENCES = 300  # very long articles: the first 300 sentences are ranked
 
@@ -87,7 +88,10 @@ class ExtractiveSummarizer(Stage):
         return {"summary": f"extractive lexrank+lead+title+mmr max_chars={c.max_chars} max_sentences={c.max_sentences}"}
 
     def _is_candidate(self, text: str) -> bool:
-        return len(text) >= self.config.min_sentence_chars and (text[-1] in _FINAL or len(text) >= 20)
+        """A sentence, not a bare heading: it ends in sentence-final punctuation (before any
+        closing quotes or brackets) or is long enough to be one anyway."""
+        core = text.rstrip(_CLOSERS)
+        return len(text) >= self.config.min_sentence_chars and (bool(core) and core[-1] in _TERMINAL or len(text) >= 20)
 
     def _vectors(self, bags: list[list[str]]) -> np.ndarray:
         vocab: dict[str, int] = {}
