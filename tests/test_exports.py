@@ -84,3 +84,15 @@ def test_conll_export_is_character_bio(annotated, tmp_path):
     for prev, tag in zip(tags, tags[1:]):
         if tag.startswith("I-"):
             assert prev[2:] == tag[2:]
+
+
+def test_displacy_rendering_of_a_record_escapes_hostile_text():
+    from spacy import displacy
+
+    import pipeline
+    from pipeline.exports import to_spacy_doc
+
+    article = pipeline.load()('阿里巴巴集团发布公告<script>alert(1)</script><img src=x onerror="alert(2)">。')
+    html = displacy.render(to_spacy_doc(article, spacy.blank("zh").vocab), style="ent")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;img src=x" in html and "阿里巴巴集团" in html
