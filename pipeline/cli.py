@@ -93,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
     seg.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
     seg.add_argument("--json", action="store_true", help="print the scores as JSON")
 
+    ner = tasks.add_parser("ner", help="entities against BIO/BIOES, CLUENER JSONL or our JSONL gold")
+    ner.add_argument("--gold", required=True, help="gold file: .bio/.txt (char<TAB>tag), CLUENER .jsonl, or ours")
+    ner.add_argument("--scheme", choices=["msra", "cluener", "ontonotes"], help="label mapping (default: from the gold)")
+    ner.add_argument("--limit", type=int, help="score only the first N sentences")
+    ner.add_argument("--config", help="a JSON or TOML config file")
+    ner.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
+    ner.add_argument("--json", action="store_true", help="print the scores as JSON")
+
     summ = tasks.add_parser("summary", help="character-level ROUGE of our summaries beside Lead-1/Lead-3/TextRank")
     summ.add_argument("--data", required=True, help="JSONL with a text and a reference summary per line")
     summ.add_argument("--text-field", default="text")
@@ -268,7 +276,33 @@ def cmd_idf(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     if args.task == "summary":
         return cmd_eval_summary(args)
+    if args.task == "ner":
+        return cmd_eval_ner(args)
     return cmd_eval_seg(args)
+
+
+def cmd_eval_ner(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline.evaluation.ner import evaluate_ner, read_gold
+    from pipeline.nlp import Pipeline
+
+    config = _config(args).with_overrides(["components=sentences,entities"])
+    sentences, detected = read_gold(args.gold)
+    if args.limit:
+        sentences = sentences[: args.limit]
+    scheme = args.scheme or detected
+    scores = evaluate_ner(Pipeline(config), sentences, scheme)
+    if args.json:
+        print(json.dumps(scores.to_dict(), ensure_ascii=False))
+        return EXIT_OK
+    print(f"{scores.sentences} sentences from {args.gold}; scheme {scheme}; exact spans")
+    print(f"| {'label':<8} | {'P':>6} | {'R':>6} | {'F1':>6} | {'gold':>6} | {'pred':>6} |")
+    print(f"|{'-' * 10}|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|")
+    for label, s in [*scores.per_label.items(), ("micro", scores.micro)]:
+        print(f"| {label:<8} | {s['precision']:6.3f} | {s['recall']:6.3f} | {s['f1']:6.3f} | {s['gold']:>6} | {s['predicted']:>6} |")
+    print("errors: " + ", ".join(f"{k} {v}" for k, v in sorted(scores.errors.items())))
+    return EXIT_OK
 
 
 def cmd_eval_summary(args: argparse.Namespace) -> int:
