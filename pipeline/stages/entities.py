@@ -9,9 +9,10 @@ Sources, and what each contributes:
 * ``rule``: regular expressions for DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL.
 * ``gazetteer``: names from ``models/gazetteer`` with their labels and canonical names.
 
-Conflict policy: every candidate is found per sentence; overlapping candidates are
-resolved **longest span first**; between spans of equal length the gazetteer beats the
-rules, which beat the model. ``norm`` comes from the alias tables, then the gazetteer,
+Conflict policy: every candidate is found per sentence; a model DATE/TIME span loses the
+relational words at its edge that are not part of the date (以来, 期间, 同期, 之前, 前, 内…:
+2020年1月以来 → 2020年1月); overlapping candidates are then resolved **longest span
+first**; between spans of equal length the gazetteer beats the rules, which beat the model. ``norm`` comes from the alias tables, then the gazetteer,
 else the surface itself (ISO dates for full DATE spans).
 """
 from __future__ import annotations
@@ -31,6 +32,7 @@ _GPE_SUFFIX = re.compile(r"(国|省|市|县|区|州|自治区|自治州|特别�
 _TEMPORAL_HINT = re.compile(r"[\d零〇一二两三四五六七八九十百千]|今|去年|明年|前年|昨|明天|明日|上午|下午|晚|凌晨|周|星期|世纪|年代")
 _TIME_HINT = re.compile(r"[点时分秒]|上午|下午|晚上|凌晨|中午|早上|傍晚|深夜")
 _SOURCE_RANK = {"gazetteer": 0, "rule": 1, "model": 2}
+_TEMPORAL_TAIL = re.compile(r"(?:以来|之前|之后|期间|同期|前后|左右|之内|以内|以前|以后|前|后|内|起)$")
 
 
 class EntityRecognizer(Stage):
@@ -82,7 +84,12 @@ class EntityRecognizer(Stage):
         for word in words:
             label = self._model_label(text[word.start : word.end], word.tag)
             if label:
-                out.append((offset + word.start, offset + word.end, label, "model", ""))
+                end = word.end
+                if label in ("DATE", "TIME"):
+                    m = _TEMPORAL_TAIL.search(text, word.start, word.end)
+                    if m and m.start() > word.start:
+                        end = m.start()
+                out.append((offset + word.start, offset + end, label, "model", ""))
         if self.config.rules:
             for m in find_numeric(text):
                 out.append((offset + m.start, offset + m.end, m.label, "rule", m.norm))

@@ -19,7 +19,8 @@ NUM = rf"(?:{_AR}(?:\s?[十百千万亿]+)?|{_CN_NUM}+)(?:多|余|几)?"
 _NOT_BEFORE = r"(?<![A-Za-z0-9.\-_/])"
 _NOT_AFTER = r"(?![A-Za-z0-9])"
 
-_RELATIVE_DAY = "今年|去年|明年|前年|后年|今天|昨天|明天|前天|后天|昨日|今日|明日|本周|上周|下周|本月|上月|下月|当天|当日|次日|翌日|近年|近日|日前|本世纪|上世纪"
+_RELATIVE_DAY = ("今年|去年|明年|前年|后年|今天|昨天|明天|前天|后天|昨日|今日|明日|本周|上周|下周|本月|上月|下月|当天|当日|"
+                 "次日|翌日|近年|近日|日前|本世纪|上世纪|每年|每月|每周|每天|每日|本季度|上季度|下季度")
 _DAYPART = "上午|下午|中午|晚上|晚间|夜间|凌晨|早上|早晨|清晨|傍晚|深夜|午夜|凌晨"
 _CURRENCY = "元|块钱|美元|欧元|日元|英镑|港元|港币|澳元|加元|韩元|卢布|人民币|美金|新台币|比特币|法郎"
 _MEASURE = (
@@ -30,7 +31,12 @@ _MEASURE = (
 _YEAR = rf"(?:\d{{4}}|\d{{2}}|[{_CN_DIGIT}]{{2,4}})年"
 _MONTH = r"(?:\d{1,2}|十[一二]?|[一二三四五六七八九])月"
 _DAY = r"(?:\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
-_YEAR_SUFFIX = "(?:上半年|下半年|年初|年底|年末|年中|初|底|末|以来|前后)?"
+_YEAR_SUFFIX = "(?:上半年|下半年|年初|年底|年末|年中|初|底|末)?"
+_QUARTER = "(?:第?[一二三四1-4]季度|[一二三四1-4]季|上半年|下半年)"
+_FESTIVAL = "春节|除夕|元旦|元宵节|清明节|劳动节|五一劳动节|端午节|七夕|中秋节|国庆节|重阳节|圣诞节|情人节|国庆|五一"
+# Measure words that belong to a count (10万台, 3人, 100万家, 1.5亿股): the count is a CARDINAL with them.
+_CLASSIFIER = ("人次|个|家|人|名|位|台|辆|件|条|项|所|座|户|股|笔|次|种|款|部|套|张|本|份|起|例|批|架|艘|只|头|"
+               "棵|篇|幅|枚|颗|间|栋|场|轮|届|期|支|队|对|双|片|块|根|匹|亩|吨次|单")
 _MONTH_SUFFIX = "(?:份|初|底|末|中旬|上旬|下旬)?"
 
 
@@ -51,7 +57,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("DATE", re.compile(rf"(?:{_RELATIVE_DAY})(?:{_MONTH}(?:{_DAY})?|{_YEAR_SUFFIX[3:-2]}|初|底)?")),
-    ("DATE", re.compile(rf"{_NOT_BEFORE}第?(?:{NUM}|几|数|十几|几十)(?:多)?(?:年|个多?月|个?星期|周|天)(?:多|来|间|后|前)?(?![级度代])")),
+    ("DATE", re.compile(rf"(?:未来|过去|近|最近|此前|前|头)?{_NOT_BEFORE}第?(?:{NUM}|几|数|十几|几十)(?:多)?(?:年|个多?月|个?星期|周|天|个季度)(?:多)?(?:来|间)?(?![级度代])")),
+    ("DATE", re.compile(rf"(?:{_YEAR}|{_RELATIVE_DAY})?{_QUARTER}|(?:{_FESTIVAL})(?=[^\u4e00-\u9fff]|期间|前后|前|后|当天|假期|$)")),
     ("DATE", re.compile(r"(?:星期|周|礼拜)[一二三四五六日天]")),
     ("DATE", re.compile(rf"{_NOT_BEFORE}(?:{_AR}|{_CN_NUM}+)世纪(?:{_AR}|{_CN_NUM}+)?年代|{_NOT_BEFORE}\d0后")),
     ("DATE", re.compile(rf"{_NOT_BEFORE}\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}{_NOT_AFTER}")),
@@ -77,8 +84,10 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("QUANTITY", re.compile(rf"{_NOT_BEFORE}{NUM}\s?(?:{_MEASURE}){_NOT_AFTER}")),
-    ("ORDINAL", re.compile(rf"第(?:{_AR}|{_CN_NUM}+)")),
+    ("ORDINAL", re.compile(rf"第(?:{_AR}|{_CN_NUM}+)(?:名|次|位|个|届|轮|批|期|座|家|项|条|代|号|任|版|排|场|局|关)?")),
     ("CARDINAL", re.compile(rf"{_NOT_BEFORE}(?:{_AR}/{_AR}|{_AR}(?:\s?[十百千万亿]+)?|(?:几|数)?[{_CN_DIGIT}十百千]*[十百千万亿][{_CN_DIGIT}十百千万亿]*)(?:多|余)?{_NOT_AFTER}")),
+    # a count with its measure word; a lone Chinese digit (一个, 两家) is not worth an entity
+    ("CARDINAL", re.compile(rf"{_NOT_BEFORE}(?:{_AR}(?:\s?[十百千万亿]+)?|[{_CN_DIGIT}十百千万亿]{{2,}}|[十百千万亿])(?:多|余)?(?:{_CLASSIFIER})")),
 ]
 _PRIORITY = {label: i for i, label in enumerate(["DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"])}
 _ISO_DATE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})[日号])?)?$")
