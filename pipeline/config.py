@@ -59,7 +59,7 @@ class SentenceConfig:
 
 @dataclass
 class EntityConfig:
-    ner: str = "lac"  # "lac" or "none"
+    ner: str = "lac"  # "lac", "hf:PATH" (a local token-classification checkpoint) or "none"
     gazetteers: list[str] = field(default_factory=lambda: ["gazetteer"])
     aliases: list[str] = field(default_factory=lambda: ["aliases.tsv"])
     rules: bool = True

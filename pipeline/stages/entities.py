@@ -41,12 +41,16 @@ class EntityRecognizer(Stage):
 
     def __init__(self, config: EntityConfig) -> None:
         self.config = config
+        self.tagger = None
+        self.hf = None
         if config.ner == "lac":
             self.tagger = get_lac_tagger(config.threads, config.batch_size)
-        elif config.ner == "none":
-            self.tagger = None
-        else:
-            raise ConfigError(f"entities.ner must be 'lac' or 'none', got {config.ner!r}")
+        elif config.ner.startswith("hf:"):
+            from pipeline.stages.hf_ner import HfTokenClassifier
+
+            self.hf = HfTokenClassifier(config.ner[3:])
+        elif config.ner != "none":
+            raise ConfigError(f"entities.ner must be 'lac', 'hf:PATH' or 'none', got {config.ner!r}")
         alias_files = [p for name in config.aliases for p in resource_files(name)]
         gazetteer_files = [p for name in config.gazetteers for p in resource_files(name)]
         self.aliases = load_aliases(alias_files)
@@ -57,6 +61,8 @@ class EntityRecognizer(Stage):
         out = {"gazetteer": f"{len(self.gazetteer)} names, {self._fingerprint}"}
         if self.tagger:
             out["ner"] = self.tagger.version
+        if self.hf:
+            out["ner"] = self.hf.version
         return out
 
     def __call__(self, article: Article) -> Article:
@@ -71,9 +77,14 @@ class EntityRecognizer(Stage):
                 pieces.append((i, start))
                 texts.append(article.text[start:end])
         analyses = self.tagger.analyse(texts) if self.tagger else [[] for _ in texts]
+        predicted = self.hf.predict(texts) if self.hf else [[] for _ in texts]
         candidates: list[list[tuple[int, int, str, str, str]]] = [[] for _ in articles]
-        for (i, offset), text, words in zip(pieces, texts, analyses):
+        for (i, offset), text, words, spans in zip(pieces, texts, analyses, predicted):
             candidates[i].extend(self._sentence_candidates(text, offset, words))
+            for start, end, label in spans:
+                if label == "LOC":
+                    label = self._model_label(text[start:end], "LOC") or "LOC"
+                candidates[i].append((offset + start, offset + end, label, "model", ""))
         for article, found in zip(articles, candidates):
             article.entities = self._resolve(article.text, found)
         return articles
