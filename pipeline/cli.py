@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                      help="extra word list for the segmenter (repeatable)")
     run.add_argument("--segmenter", choices=["jieba", "lac"], help="segmentation backend (default jieba)")
+    run.add_argument("--ner", metavar="lac|hf:PATH|none", help="the entity model: LAC (default) or a local checkpoint")
     run.add_argument("--lexicon-mode", choices=["add", "standard"],
                      help="add: domain words on top of jieba's dictionary (default); standard: the lexicons are the vocabulary")
     run.add_argument("--batch-size", type=int, default=128,
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     ner.add_argument("--gold", required=True, help="gold file: .bio/.txt (char<TAB>tag), CLUENER .jsonl, or ours")
     ner.add_argument("--scheme", choices=["msra", "cluener", "ontonotes"], help="label mapping (default: from the gold)")
     ner.add_argument("--limit", type=int, help="score only the first N sentences")
+    ner.add_argument("--ner", metavar="lac|hf:PATH|none", help="the entity model to score (default: LAC)")
     ner.add_argument("--config", help="a JSON or TOML config file")
     ner.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
     ner.add_argument("--json", action="store_true", help="print the scores as JSON")
@@ -163,6 +165,8 @@ def _config(args: argparse.Namespace) -> PipelineConfig:
         sets.append(f"tokens.lexicon_mode={args.lexicon_mode}")
     if getattr(args, "segmenter", None):
         sets.append(f"tokens.segmenter={args.segmenter}")
+    if getattr(args, "ner", None):
+        sets.append(f"entities.ner={args.ner}")
     return config.with_overrides(sets) if sets else config
 
 
