@@ -73,6 +73,7 @@ class TokenConfig:
     hmm: bool = False
     lexicons: list[str] = field(default_factory=list)
     lexicon_mode: str = "add"  # "add": domain words; "standard": the lexicons are the vocabulary
+    split_compounds: bool = True  # add mode: drop jieba words that the lexicons list only in parts
 
 
 @dataclass

@@ -132,12 +132,14 @@ class JiebaSegmenter:
     """Segments text with a private ``jieba.Tokenizer``; lexicons change it only.
 
     ``lexicon_mode="add"`` adds the lexicons' words to jieba's dictionary (a domain: company
-    names, product lines, people). ``"standard"`` makes the lexicons *the* vocabulary (a
-    segmentation standard such as PKU's word list): jieba's own multi-character words that
-    the standard lacks are no longer proposed.
+    names, product lines, people); with ``split_compounds`` (default) a jieba word that the
+    lexicons list only in parts is no longer proposed, so a standard's word list (PKU's)
+    is followed too. ``"standard"`` makes the lexicons *the* vocabulary: every jieba word
+    the lexicons lack is dropped, not only the compounds of their words.
     """
 
-    def __init__(self, lexicons: list[str] | None = None, hmm: bool = False, lexicon_mode: str = "add") -> None:
+    def __init__(self, lexicons: list[str] | None = None, hmm: bool = False, lexicon_mode: str = "add",
+                 split_compounds: bool = True) -> None:
         if lexicon_mode not in LEXICON_MODES:
             raise ConfigError(f"tokens.lexicon_mode must be one of {LEXICON_MODES}, got {lexicon_mode!r}")
         self.hmm = hmm
@@ -158,6 +160,32 @@ class JiebaSegmenter:
                 self.tokenizer.add_word(word, freq, tag)
             if tag:
                 self.user_pos[word] = tag
+        self.split_compounds = 0
+        if lexicon_mode == "add" and entries and split_compounds:
+            self.split_compounds = self._split_compounds()
+
+    def _split_compounds(self) -> int:
+        """Stop proposing jieba's own words that the lexicons list only in parts (女士们 when the
+        list has 女士 and 们 but not 女士们): the lexicon's standard splits them. Returns how many."""
+        vocabulary = self.vocabulary
+        longest = max(len(w) for w in vocabulary)
+        chars = {c for w in vocabulary for c in w}
+        freq = self.tokenizer.FREQ
+        removed = 0
+        for word, count in jieba_freq_table().items():
+            if len(word) < 2 or not count or word in vocabulary or not all(c in chars for c in word):
+                continue
+            n = len(word)
+            ok = [True] + [False] * n
+            for i in range(1, n + 1):
+                for j in range(max(0, i - longest), i):
+                    if ok[j] and i - j < n and word[j:i] in vocabulary:
+                        ok[i] = True
+                        break
+            if ok[n] and freq.get(word):
+                freq[word] = 0  # stays a prefix for the DAG, no longer a word
+                removed += 1
+        return removed
 
     @property
     def version(self) -> str:

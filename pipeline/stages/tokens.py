@@ -38,7 +38,8 @@ ENTITY_POS = {
 
 def make_segmenter(config: TokenConfig, threads: int = 1) -> JiebaSegmenter | LacSegmenter:
     if config.segmenter == "jieba":
-        return JiebaSegmenter(config.lexicons, hmm=config.hmm, lexicon_mode=config.lexicon_mode)
+        return JiebaSegmenter(config.lexicons, hmm=config.hmm, lexicon_mode=config.lexicon_mode,
+                              split_compounds=config.split_compounds)
     if config.segmenter == "lac":
         if config.lexicons:
             raise ConfigError("tokens.lexicons work with the jieba segmenter only; drop them or use --segmenter jieba")
