@@ -31,9 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from pipeline.errors import InputError
+from pipeline.io.writers import iter_json_lines
 
 Span = tuple[int, int, str]
 
@@ -107,13 +106,9 @@ def read_bio(path: Path) -> list[GoldSentence]:
 def read_jsonl_gold(path: Path) -> tuple[list[GoldSentence], str]:
     sentences: list[GoldSentence] = []
     kind = ""
-    for lineno, line in enumerate(path.read_bytes().splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc}", f"{path}:{lineno}") from exc
+    for lineno, row in iter_json_lines(path):
+        if not isinstance(row, dict):
+            raise InputError("a gold line must be a JSON object", f"{path}:{lineno}")
         if isinstance(row.get("label"), dict):  # CLUENER: inclusive end offsets
             kind = "cluener"
             spans = [(s, e + 1, label) for label, surfaces in row["label"].items()

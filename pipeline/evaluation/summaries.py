@@ -19,6 +19,7 @@ import orjson
 
 from pipeline.errors import InputError
 from pipeline.evaluation.rouge import RougeScores, corpus_rouge
+from pipeline.io.writers import iter_json_lines
 from pipeline.record import Article
 from pipeline.stages.summary import content_words, pagerank
 
@@ -48,18 +49,9 @@ def parse_where(expression: str) -> Callable[[dict[str, Any]], bool]:
 
 def read_pairs(path: str | Path, text_field: str, summary_field: str, where: str | None = None) -> Iterator[tuple[str, str]]:
     keep = parse_where(where) if where else None
-    path = Path(path)
-    try:
-        lines = path.read_bytes().splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc}", f"{path}:{lineno}") from exc
+    for lineno, row in iter_json_lines(path):
+        if not isinstance(row, dict):
+            raise InputError("a line must be a JSON object", f"{path}:{lineno}")
         if keep and not keep(row):
             continue
         text, summary = row.get(text_field), row.get(summary_field)

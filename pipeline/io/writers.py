@@ -54,6 +54,23 @@ class JsonlWriter:
         self.close()
 
 
+def iter_json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """``(line number, value)`` of a JSON-lines file whose every line must parse (gold data, not
+    corpus input: a bad line here is the user's to fix, so it stops with ``file:line``)."""
+    path = Path(path)
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield lineno, orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON: {exc}", f"{path}:{lineno}") from exc
+
+
 def read_records(path: str | Path) -> Iterator[Article]:
     """Annotated articles from one of our JSONL outputs."""
     path = Path(path)
