@@ -127,21 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        if args.command == "run":
-            return cmd_run(args)
-        if args.command == "eval":
-            return cmd_eval(args)
-        if args.command == "idf":
-            return cmd_idf(args)
-        if args.command == "export":
-            return cmd_export(args)
-        if args.command == "import":
-            return cmd_import(args)
-        if args.command == "entities":
-            return cmd_entities(args)
-        if args.command == "report":
-            return cmd_report(args)
-        return cmd_show(args)
+        return COMMANDS[args.command](args)
     except InputError as exc:
         print(f"zhnews: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -386,6 +372,18 @@ def cmd_show(args: argparse.Namespace) -> int:
     console.print("[bold]keywords:[/] " + "、".join(k.text for k in chosen.keywords))
     console.print("[bold]entities:[/] " + "  ".join(f"{e.text}/{e.label}" for e in chosen.entities[:60]))
     return EXIT_OK
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "show": cmd_show,
+    "eval": cmd_eval,
+    "idf": cmd_idf,
+    "export": cmd_export,
+    "import": cmd_import,
+    "entities": cmd_entities,
+    "report": cmd_report,
+}
 
 
 if __name__ == "__main__":  # pragma: no cover

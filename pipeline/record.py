@@ -111,9 +111,6 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict)  # input fields kept as they were (date, url…)
 
     # ----------------------------------------------------------------- views
-    def sentence_texts(self) -> list[str]:
-        return [self.text[s:e] for s, e in self.sentences]
-
     def words(self) -> list[str]:
         return [self.text[s:e] for s, e, _ in self.tokens]
 

@@ -79,9 +79,3 @@ def get_factory(name: str) -> Factory:
         raise ConfigError(
             f"unknown component {name!r}; registered components: {', '.join(sorted(_FACTORIES))}"
         ) from None
-
-
-def registered() -> list[str]:
-    import pipeline.stages  # noqa: F401
-
-    return sorted(_FACTORIES)
