@@ -59,7 +59,12 @@ class SentenceConfig:
 
 @dataclass
 class EntityConfig:
-    ner: str = "lac"  # "lac", "hf:PATH" (a local token-classification checkpoint) or "none"
+    # "lac" (LAC's encoder + the trained heads), "lac-raw" (LAC's own tags), "hf:PATH" (a local
+    # token-classification checkpoint) or "none"
+    ner: str = "lac"
+    heads: list[str] = field(default_factory=lambda: ["ner/news.npz", "ner/cluener.npz"])
+    convention: str = "news"  # whose PERSON/ORG/place spans win: "news" (People's Daily) or "cluener"
+    fill_gaps: bool = False  # let the other head's PERSON/ORG/place spans fill gaps the first leaves
     gazetteers: list[str] = field(default_factory=lambda: ["gazetteer"])
     aliases: list[str] = field(default_factory=lambda: ["aliases.tsv"])
     rules: bool = True

