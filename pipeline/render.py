@@ -28,6 +28,7 @@ LABEL_COLOURS = {
     "QUANTITY": "#e5e8e8",
     "CARDINAL": "#e5e8e8",
     "ORDINAL": "#e5e8e8",
+    "TITLE": "#fad7a0",
 }
 TERMINAL_STYLES = {
     "PERSON": "bold black on dark_orange",

@@ -23,7 +23,8 @@ def test_spans_from_tokens_align_word_pieces_to_characters():
     assert spans_from_tokens(offsets, tags) == [(0, 6, "ORG"), (8, 10, "PERSON")]
     assert spans_from_tokens([(0, 1), (1, 2), (2, 3)], ["S-LOC", "B-company", "E-company"]) == [
         (0, 1, "LOC"), (1, 3, "ORG")]
-    assert spans_from_tokens([(0, 1), (1, 2)], ["B-position", "I-position"]) == []  # not mapped: ignored
+    assert spans_from_tokens([(0, 1), (1, 2)], ["B-position", "I-position"]) == [(0, 2, "TITLE")]
+    assert spans_from_tokens([(0, 1), (1, 2)], ["B-weird", "I-weird"]) == []  # not mapped: ignored
 
 
 @pytest.fixture(scope="module")

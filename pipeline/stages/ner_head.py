@@ -60,10 +60,16 @@ def allowed_transitions(tags: list[str]) -> tuple[np.ndarray, np.ndarray, np.nda
 
 
 def bioes_spans(path: np.ndarray, tags: list[str]) -> list[Span]:
+    """Spans of a BIOES tag path (tag 0 is O; a broken entity is dropped)."""
     spans: list[Span] = []
     begin = -1
-    for i, t in enumerate(path.tolist()):
-        tag = tags[t]
+    previous = -2
+    path = np.asarray(path)
+    for i in np.flatnonzero(path).tolist():  # only the tagged positions: most characters are O
+        if i != previous + 1:
+            begin = -1  # an O came between
+        previous = i
+        tag = tags[path[i]]
         prefix = tag[0]
         if prefix == "S":
             spans.append((i, i + 1, tag[2:]))
@@ -72,8 +78,6 @@ def bioes_spans(path: np.ndarray, tags: list[str]) -> list[Span]:
             begin = i
         elif prefix == "E" and begin >= 0:
             spans.append((begin, i + 1, tag[2:]))
-            begin = -1
-        elif prefix == "O":
             begin = -1
     return spans
 
@@ -98,11 +102,21 @@ class NerHead:
 
     def __post_init__(self) -> None:
         self.char_window = (self.char_tables.shape[0] - 1) // 2
-        self._char_id = {c: i + 1 for i, c in enumerate(self.chars)}
-        self._bigram_id = {b: i + 1 for i, b in enumerate(self.bigrams)}
+        self._sources = _transition_groups(self.transitions)
+        allowed = self.transitions > NEG / 2
+        counts = allowed.sum(axis=0).astype(np.int64)
+        sources = np.zeros((len(self.tags), max(int(counts.max()), 1)), dtype=np.int64)
+        for j in range(len(self.tags)):
+            chosen = np.flatnonzero(allowed[:, j])
+            sources[j, : len(chosen)] = chosen
+        self._source_lists = (sources, counts)
+        self._transitions_t = np.ascontiguousarray(self.transitions.T, dtype=np.float32)
+        self.start = np.ascontiguousarray(self.start, dtype=np.float32)
+        self.end = np.ascontiguousarray(self.end, dtype=np.float32)
         self.labels = sorted({t[2:] for t in self.tags if t != "O"})
-        self._char_tables = self.char_tables.astype(np.float32)
-        self._bigram_tables = self.bigram_tables.astype(np.float32)
+        self._char_tables = np.ascontiguousarray(self.char_tables, dtype=np.float32)
+        self._bigram_tables = np.ascontiguousarray(self.bigram_tables, dtype=np.float32)
+        self._offsets = np.array(self.bigram_offsets, dtype=np.int64)
 
     # ------------------------------------------------------------------ files
     @classmethod
@@ -147,24 +161,51 @@ class NerHead:
         )
 
     # -------------------------------------------------------------- features
-    def char_ids(self, text: str) -> np.ndarray:
-        text = fold(text)
-        get = self._char_id.get
-        return np.fromiter((get(c, 0) for c in text), dtype=np.int64, count=len(text))
+    def bind(self, token_id, vocab_size: int, unknown: int) -> None:
+        """Index the head's characters and bigrams by an encoder's token ids.
 
-    def bigram_ids(self, text: str) -> np.ndarray:
-        text = fold(text)
-        get = self._bigram_id.get
-        return np.fromiter((get(text[i : i + 2], 0) for i in range(len(text) - 1)), dtype=np.int64,
-                           count=max(len(text) - 1, 0))
+        ``token_id(char)`` is the encoder's id of a character (``unknown`` when it has
+        none). Lookups then run on the id arrays the encoder already has, with no Python
+        per character; characters that share an id share the most frequent one's scores.
+        """
+        self.vocab_size = vocab_size
+        self._char_of_token = np.zeros(vocab_size, dtype=np.int64)
+        for i in range(len(self.chars) - 1, -1, -1):  # the most frequent character wins a shared id
+            token = token_id(self.chars[i])
+            if token != unknown:
+                self._char_of_token[token] = i + 1
+        pairs: dict[int, int] = {}
+        for i, gram in enumerate(self.bigrams):
+            a, b = token_id(gram[0]), token_id(gram[-1])
+            if len(gram) == 2 and a != unknown and b != unknown:
+                pairs.setdefault(a * vocab_size + b, i + 1)
+        keys = np.array(sorted(pairs), dtype=np.int64)
+        self._gram_keys = keys
+        self._gram_values = np.array([pairs[k] for k in keys.tolist()], dtype=np.int64)
 
-    def sparse_scores(self, texts: list[str]) -> np.ndarray:
-        """Character-window and bigram scores for equal-length texts: (batch, time, tags)."""
-        batch, steps = len(texts), len(texts[0])
+    def feature_ids(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Character ids (batch, time) and bigram ids (batch, time - 1) from encoder token ids."""
+        chars = self._char_of_token[tokens]
+        keys = tokens[:, :-1] * self.vocab_size + tokens[:, 1:]
+        if len(self._gram_keys) == 0 or keys.size == 0:
+            return chars, np.zeros(keys.shape, dtype=np.int64)
+        where = np.minimum(np.searchsorted(self._gram_keys, keys), len(self._gram_keys) - 1)
+        grams = np.where(self._gram_keys[where] == keys, self._gram_values[where], 0)
+        return chars, grams
+
+    def sparse_scores(self, tokens: np.ndarray) -> np.ndarray:
+        """Character-window and bigram scores for a batch of equal-length token id rows: (batch, time, tags)."""
+        batch, steps = tokens.shape
+        if _sparse_sum is not None and not _FORCE_NUMPY:
+            scores = np.zeros((batch, steps, len(self.tags)), dtype=np.float32)
+            _sparse_sum(np.ascontiguousarray(tokens, dtype=np.int64), self._char_of_token, self._gram_keys,
+                        self._gram_values, self.vocab_size, self._char_tables, self._bigram_tables, self._offsets,
+                        scores)
+            return scores
+        char_ids, gram_ids = self.feature_ids(tokens)
         width = self.char_window
         chars = np.zeros((batch, steps + 2 * width), dtype=np.int64)
-        for row, text in enumerate(texts):
-            chars[row, width : width + steps] = self.char_ids(text)
+        chars[:, width : width + steps] = char_ids
         scores = np.zeros((batch, steps, len(self.tags)), dtype=np.float32)
         for k in range(2 * width + 1):
             scores += self._char_tables[k][chars[:, k : k + steps]]
@@ -172,8 +213,7 @@ class NerHead:
             low, high = min(self.bigram_offsets), max(self.bigram_offsets)
             pad = max(-low, 0)
             grams = np.zeros((batch, pad + steps + max(high, 0) + 1), dtype=np.int64)
-            for row, text in enumerate(texts):
-                grams[row, pad : pad + steps - 1] = self.bigram_ids(text)
+            grams[:, pad : pad + steps - 1] = gram_ids
             for k, offset in enumerate(self.bigram_offsets):
                 scores += self._bigram_tables[k][grams[:, pad + offset : pad + offset + steps]]
         return scores
@@ -181,6 +221,8 @@ class NerHead:
     # ---------------------------------------------------------------- decode
     def decode(self, emissions: list[np.ndarray], chunk: int = 256) -> list[list[Span]]:
         """Best BIOES paths for sentences of any lengths, as label spans per sentence."""
+        if _viterbi_many is not None and not _FORCE_NUMPY:
+            return self._decode_compiled(emissions)
         out: list[list[Span]] = [[] for _ in emissions]
         order = sorted((i for i, e in enumerate(emissions) if len(e)), key=lambda i: len(emissions[i]))
         for k in range(0, len(order), chunk):
@@ -189,33 +231,168 @@ class NerHead:
             padded = np.zeros((len(members), int(lengths.max()), len(self.tags)), dtype=np.float32)
             for row, i in enumerate(members):
                 padded[row, : lengths[row]] = emissions[i]
-            for i, path, n in zip(members, viterbi_padded(padded, lengths, self.start, self.transitions, self.end),
-                                  lengths):
+            paths = viterbi_padded(padded, lengths, self.start, self.transitions, self.end, self._sources)
+            for i, path, n in zip(members, paths, lengths):
                 out[i] = bioes_spans(path[:n], self.tags)
         return out
 
 
+    def _decode_compiled(self, emissions: list[np.ndarray]) -> list[list[Span]]:
+        lengths = np.array([len(e) for e in emissions], dtype=np.int64)
+        offsets = np.zeros(len(emissions) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        if offsets[-1] == 0:
+            return [[] for _ in emissions]
+        flat = np.ascontiguousarray(np.concatenate([e for e in emissions if len(e)]), dtype=np.float32)
+        sources, counts = self._source_lists
+        paths = _viterbi_many(flat, offsets, self.start, self._transitions_t, sources, counts, self.end)
+        return [bioes_spans(paths[offsets[i] : offsets[i + 1]], self.tags) if lengths[i] else []
+                for i in range(len(emissions))]
+
+
+_FORCE_NUMPY = False  # tests flip this to check that both decoders agree
+
+
+def _viterbi_many_py(emissions, offsets, start, transitions_t, sources, counts, end):  # pragma: no cover - compiled
+    """Viterbi for many sentences laid end to end in ``emissions`` (numba-compiled when numba is present).
+
+    ``transitions_t[next, previous]``; ``sources[next, :counts[next]]`` are the allowed previous tags.
+    """
+    k = emissions.shape[1]
+    paths = np.empty(emissions.shape[0], dtype=np.int64)
+    score = np.empty(k, dtype=np.float32)
+    moved = np.empty(k, dtype=np.float32)
+    for s in range(offsets.shape[0] - 1):
+        first, last = offsets[s], offsets[s + 1]
+        if last == first:
+            continue
+        back = np.empty((last - first, k), dtype=np.int16)
+        for j in range(k):
+            score[j] = start[j] + emissions[first, j]
+        for t in range(first + 1, last):
+            for j in range(k):
+                best = -3.0e38
+                arg = 0
+                for q in range(counts[j]):
+                    i = sources[j, q]
+                    value = score[i] + transitions_t[j, i]
+                    if value > best:
+                        best = value
+                        arg = i
+                moved[j] = best + emissions[t, j]
+                back[t - first, j] = arg
+            for j in range(k):
+                score[j] = moved[j]
+        best = -3.0e38
+        arg = 0
+        for j in range(k):
+            value = score[j] + end[j]
+            if value > best:
+                best = value
+                arg = j
+        paths[last - 1] = arg
+        for t in range(last - 1, first, -1):
+            paths[t - 1] = back[t - first, paths[t]]
+    return paths
+
+
+def _sparse_sum_py(tokens, char_of_token, gram_keys, gram_values, vocab_size, char_tables, gram_tables, offsets,
+                   out):  # pragma: no cover - compiled
+    """out[b, t] += the character-window and bigram rows of position t (id 0 outside the sentence).
+
+    The same as :meth:`NerHead.feature_ids` + the table sums, in one pass.
+    """
+    batch, steps, k = out.shape
+    window = char_tables.shape[0]
+    half = (window - 1) // 2
+    n_keys = gram_keys.shape[0]
+    chars = np.empty(steps, dtype=np.int64)
+    grams = np.zeros(max(steps - 1, 1), dtype=np.int64)
+    for b in range(batch):
+        for t in range(steps):
+            chars[t] = char_of_token[tokens[b, t]]
+        for t in range(steps - 1):
+            key = tokens[b, t] * vocab_size + tokens[b, t + 1]
+            where = np.searchsorted(gram_keys, key) if n_keys else 0
+            grams[t] = gram_values[where] if where < n_keys and gram_keys[where] == key else 0
+        for t in range(steps):
+            for w in range(window):
+                p = t + w - half
+                c = chars[p] if 0 <= p < steps else 0
+                for j in range(k):
+                    out[b, t, j] += char_tables[w, c, j]
+            for g in range(offsets.shape[0]):
+                p = t + offsets[g]
+                c = grams[p] if 0 <= p < steps - 1 else 0
+                for j in range(k):
+                    out[b, t, j] += gram_tables[g, c, j]
+
+
+try:
+    import numba
+
+    _viterbi_many = numba.njit(cache=True, nogil=True)(_viterbi_many_py)
+    _sparse_sum = numba.njit(cache=True, nogil=True)(_sparse_sum_py)
+except ImportError:  # pragma: no cover - numba is a dependency; the numpy code stands in
+    _viterbi_many = _sparse_sum = None
+
+
+def _transition_groups(transitions: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Targets grouped by how many sources may precede them, as (targets, sources, scores).
+
+    Under BIOES most moves are forbidden: I-X and E-X follow only B-X or I-X. Looking only
+    at the allowed sources makes each Viterbi step several times cheaper. Short source
+    lists are padded with the extra index ``tags`` (a source scored NEG).
+    """
+    k = transitions.shape[0]
+    allowed = transitions > NEG / 2
+    counts = allowed.sum(axis=0)
+    groups = []
+    for chosen in (counts <= 4, counts > 4):
+        targets = np.flatnonzero(chosen)
+        if len(targets) == 0:
+            continue
+        width = max(int(counts[targets].max()), 1)
+        sources = np.full((len(targets), width), k, dtype=np.int64)
+        scores = np.full((len(targets), width), NEG, dtype=np.float32)
+        for row, target in enumerate(targets):
+            allowed_sources = np.flatnonzero(allowed[:, target])
+            sources[row, : len(allowed_sources)] = allowed_sources
+            scores[row, : len(allowed_sources)] = transitions[allowed_sources, target]
+        groups.append((targets, sources, scores))
+    return groups
+
+
 def viterbi_padded(emissions: np.ndarray, lengths: np.ndarray, start: np.ndarray, transitions: np.ndarray,
-                   end: np.ndarray) -> np.ndarray:
-    """Viterbi over a padded batch (batch, time, tags); positions past a length are ignored."""
+                   end: np.ndarray, groups: list | None = None) -> np.ndarray:
+    """Viterbi over a padded batch (batch, time, tags); positions past a length are ignored.
+
+    ``groups`` (from :func:`_transition_groups`) restricts each step to allowed moves;
+    without it every move is scored (the result is the same).
+    """
     batch, steps, k = emissions.shape
-    score = start[None, :] + emissions[:, 0]
+    if groups is None:
+        groups = [(np.arange(k), np.tile(np.arange(k), (k, 1)), np.ascontiguousarray(transitions.T))]
+    score = np.empty((batch, k + 1), dtype=np.float32)
+    score[:, k] = NEG * 10  # the padding source
+    score[:, :k] = start[None, :] + emissions[:, 0]
     backpointers = np.zeros((max(steps - 1, 0), batch, k), dtype=np.int16)
-    transposed = np.ascontiguousarray(transitions.T)  # [next, previous]
     identity = np.broadcast_to(np.arange(k, dtype=np.int16), (batch, k))
-    rows = np.arange(batch)[:, None]
-    cols = np.arange(k)[None, :]
-    candidates = np.empty((batch, k, k), dtype=np.float32)
+    moved = np.empty((batch, k), dtype=np.float32)
+    best_source = np.empty((batch, k), dtype=np.int16)
     for t in range(1, steps):
-        np.add(score[:, None, :], transposed[None], out=candidates)
-        best = candidates.argmax(axis=2)
-        moved = candidates[rows, cols, best] + emissions[:, t]
+        for targets, sources, scores in groups:
+            candidates = score[:, sources] + scores[None]  # (batch, targets, sources)
+            pick = candidates.argmax(axis=2)
+            moved[:, targets] = np.take_along_axis(candidates, pick[:, :, None], axis=2)[:, :, 0]
+            best_source[:, targets] = sources[np.arange(len(targets))[None, :], pick]
+        moved += emissions[:, t]
         active = (lengths > t)[:, None]
-        score = np.where(active, moved, score)
-        backpointers[t - 1] = np.where(active, best, identity)
-    score = score + end[None, :]
+        score[:, :k] = np.where(active, moved, score[:, :k])
+        backpointers[t - 1] = np.where(active, best_source, identity)
+    final = score[:, :k] + end[None, :]
     paths = np.empty((batch, steps), dtype=np.int64)
-    paths[:, -1] = score.argmax(axis=1)
+    paths[:, -1] = final.argmax(axis=1)
     everyone = np.arange(batch)
     for t in range(steps - 2, -1, -1):
         paths[:, t] = backpointers[t][everyone, paths[:, t + 1]]
@@ -241,6 +418,8 @@ class HeadTagger:
         bias = np.concatenate([h.dense_b for h in heads])
         self._slices = np.cumsum([0] + [len(h.tags) for h in heads])
         self.encoder = LacEncoder((weight, bias), threads=threads, chunk=chunk)
+        for head in heads:
+            self.encoder.bind(head)
 
     @property
     def version(self) -> str:
@@ -249,10 +428,9 @@ class HeadTagger:
     def predict(self, texts: list[str]) -> list[list[list[Span]]]:
         """For each head, for each text: its (start, end, label) spans."""
         emissions: list[list[np.ndarray]] = [[np.zeros((0, len(h.tags)), np.float32)] * len(texts) for h in self.heads]
-        for members, dense in self.encoder.batches(texts):
-            group = [texts[i] for i in members]
+        for members, tokens, dense in self.encoder.batches(texts):
             for h, head in enumerate(self.heads):
-                scores = dense[:, :, self._slices[h] : self._slices[h + 1]] + head.sparse_scores(group)
+                scores = dense[:, :, self._slices[h] : self._slices[h + 1]] + head.sparse_scores(tokens)
                 for row, i in enumerate(members):
                     emissions[h][i] = scores[row]
         return [head.decode(emissions[h]) for h, head in enumerate(self.heads)]

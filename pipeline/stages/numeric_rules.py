@@ -35,9 +35,12 @@ _YEAR_SUFFIX = "(?:上半年|下半年|年初|年底|年末|年中|初|底|末)?
 _QUARTER = "(?:第?[一二三四1-4]季度|[一二三四1-4]季|上半年|下半年)"
 _FESTIVAL = "春节|除夕|元旦|元宵节|清明节|劳动节|五一劳动节|端午节|七夕|中秋节|国庆节|重阳节|圣诞节|情人节|国庆|五一"
 # Measure words that belong to a count (10万台, 3人, 100万家, 1.5亿股): the count is a CARDINAL with them.
+# 八成 is 80%, but 一成不变, 七成熟 and the words 成功, 成为… are not shares
+_NOT_A_SHARE = "不|熟|功|为|立|员|本|绩|果|长|年|型|交|就|都|效|品|分|份|人|天|群|片|套|批|千|语|像|名|家|事|器"
 _CLASSIFIER = ("人次|个|家|人|名|位|台|辆|件|条|项|所|座|户|股|笔|次|种|款|部|套|张|本|份|起|例|批|架|艘|只|头|"
                "棵|篇|幅|枚|颗|间|栋|场|轮|届|期|支|队|对|双|片|块|根|匹|亩|吨次|单")
 _MONTH_SUFFIX = "(?:份|初|底|末|中旬|上旬|下旬)?"
+_DAY_BEFORE_PART = f"{_RELATIVE_DAY}|(?:星期|周|礼拜)[一二三四五六日天]"  # 今天上午, 星期五下午 are TIMEs
 
 
 @dataclass(frozen=True)
@@ -56,17 +59,23 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?=[^\d日号]|$))(?:(?:上午|下午|晚|凌晨|早)?(?={_DAYPART}))?"
         ),
     ),
-    ("DATE", re.compile(rf"(?:{_RELATIVE_DAY})(?:{_MONTH}(?:{_DAY})?|{_YEAR_SUFFIX[3:-2]}|初|底)?")),
+    ("DATE", re.compile(rf"(?:{_RELATIVE_DAY})(?:{_MONTH}(?:{_DAY})?|{_YEAR_SUFFIX[3:-2]}|初|底"
+                        rf"|(?:前|头|后)(?:{NUM}|几)个?多?(?:月|季度|周|天))?")),
+    # month ranges: 1至10月份, 3-5月
+    ("DATE", re.compile(rf"{_NOT_BEFORE}(?:{_YEAR})?(?:\d{{1,2}}|十[一二]?|[一二三四五六七八九])月?(?:至|到|-|—|～|~){_MONTH}{_MONTH_SUFFIX}")),
     ("DATE", re.compile(rf"(?:未来|过去|近|最近|此前|前|头)?{_NOT_BEFORE}第?(?:{NUM}|几|数|十几|几十)(?:多)?(?:年|个多?月|个?星期|周|天|个季度)(?:多)?(?:来|间)?(?![级度代])")),
     ("DATE", re.compile(rf"(?:{_YEAR}|{_RELATIVE_DAY})?{_QUARTER}|(?:{_FESTIVAL})(?=[^\u4e00-\u9fff]|期间|前后|前|后|当天|假期|$)")),
     ("DATE", re.compile(r"(?:星期|周|礼拜)[一二三四五六日天]")),
-    ("DATE", re.compile(rf"{_NOT_BEFORE}(?:{_AR}|{_CN_NUM}+)世纪(?:{_AR}|{_CN_NUM}+)?年代|{_NOT_BEFORE}\d0后")),
+    ("DATE", re.compile(rf"(?:{_NOT_BEFORE}(?:{_AR}|{_CN_NUM}+)|上|本|下)世纪(?:{_AR}|{_CN_NUM}+)?年代"
+                        rf"|{_NOT_BEFORE}(?:\d0|[二三四五六七八九]十)年代|{_NOT_BEFORE}\d0后")),
     ("DATE", re.compile(rf"{_NOT_BEFORE}\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}{_NOT_AFTER}")),
     (
         "TIME",
         re.compile(
-            rf"(?:{_DAYPART})?{_NOT_BEFORE}\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?{_NOT_AFTER}"
-            rf"|(?:{_DAYPART})(?:\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})[点时](?:\d{{1,2}}分|[{_CN_DIGIT}十]{{1,3}}分|半|整)?"
+            rf"(?:{_DAY_BEFORE_PART})?(?:{_DAYPART})?{_NOT_BEFORE}\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?{_NOT_AFTER}"
+            rf"|(?:{_DAY_BEFORE_PART})?(?:{_DAYPART})(?:(?:\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})[点时]"
+            rf"(?:\d{{1,2}}分|[{_CN_DIGIT}十]{{1,3}}分|半|整)?)?"
+            rf"|{_NOT_BEFORE}(?:{NUM}|半)个?(?:半)?(?:小时|钟头|分钟|秒钟)(?:多)?"
             rf"|{_NOT_BEFORE}\d{{1,2}}时(?:\d{{1,2}}分)?(?:\d{{1,2}}秒)?"
         ),
     ),
@@ -75,6 +84,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"{_NOT_BEFORE}(?:{_AR}|{_CN_NUM}+)(?:\s?[%％‰])|(?:百分之|千分之)[{_CN_DIGIT}十百点几]+"
             rf"|{_NOT_BEFORE}(?:{_AR}|{_CN_NUM}+)个百分点"
+            rf"|(?<![\u4e00-\u9fff])[一二三四五六七八九]成(?:[一二三四五六七八九](?![\u4e00-\u9fff]))?(?!{_NOT_A_SHARE})"
+            rf"|(?<=[近超逾约达占有成了到的过])[一二三四五六七八九]成(?:[一二三四五六七八九])?(?!{_NOT_A_SHARE})"
         ),
     ),
     (
@@ -103,8 +114,15 @@ def normalise_date(text: str) -> str:
     return "-".join([year] + [f"{int(x):02d}" for x in (month, day) if x])
 
 
+# Every rule needs one of these (a digit, a numeral, 几/数, a relative day, a festival, 上/下半年,
+# 星期日…); a sentence without any is skipped. Built from the rules' own pieces so it cannot drift.
+_TRIGGER = re.compile(rf"[\d{_CN_DIGIT}十百千万亿几数]|{_RELATIVE_DAY}|{_FESTIVAL}|半年|(?:星期|周|礼拜)[日天]")
+
+
 def find_numeric(text: str) -> list[NumericMatch]:
     """Non-overlapping numeric and temporal entities of ``text``, in order."""
+    if not _TRIGGER.search(text):
+        return []
     candidates = []
     for label, pattern in RULES:
         for m in pattern.finditer(text):

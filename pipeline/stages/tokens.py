@@ -26,6 +26,7 @@ ENTITY_POS = {
     "GPE": "ns",
     "LOC": "ns",
     "FAC": "ns",
+    "TITLE": "n",  # a job title is a common noun in jieba's dictionary (总裁, 部长)
     "DATE": "t",
     "TIME": "t",
     "MONEY": "m",

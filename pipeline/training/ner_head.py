@@ -50,6 +50,7 @@ RECIPES = {
 @dataclass
 class Example:
     text: str
+    tokens: np.ndarray  # (chars,) the encoder's token ids
     features: np.ndarray  # (chars, 571) float16
     tags: np.ndarray  # (chars,) tag ids
     spans: set
@@ -74,11 +75,11 @@ def make_examples(sentences: list[GoldSentence], labels: list[str], encoder: Lac
                 y[start] = index[f"S-{label}"]
             else:
                 y[start], y[start + 1 : end - 1], y[end - 1] = index[f"B-{label}"], index[f"I-{label}"], index[f"E-{label}"]
-        out.append(Example(sentence.text, feats.astype(np.float16), y, spans))
+        out.append(Example(sentence.text, encoder.token_ids(sentence.text), feats.astype(np.float16), y, spans))
     return out
 
 
-def train_head(name: str, labels: list[str], train: list[Example], dev: list[Example], epochs: int,
+def train_head(name: str, labels: list[str], train: list[Example], dev: list[Example], epochs: int, encoder: LacEncoder,
                char_window: int = 3, bigram_offsets: tuple[int, ...] = (-2, -1, 0, 1), min_count: int = 2,
                lr: float = 3e-3, dropout: float = 0.3, batch: int = 32, seed: int = 0,
                log=print) -> NerHead:
@@ -123,6 +124,7 @@ def train_head(name: str, labels: list[str], train: list[Example], dev: list[Exa
     head_for_ids = NerHead(name, tags, np.zeros((width, k)), np.zeros(k), chars, np.zeros((2 * char_window + 1, 1, k)),
                            grams, np.zeros((len(bigram_offsets), 1, k)), list(bigram_offsets), np.zeros((k, k)),
                            np.zeros(k), np.zeros(k))
+    encoder.bind(head_for_ids)
     low, high = min(bigram_offsets), max(bigram_offsets)
     pad = max(-low, 0)
 
@@ -136,8 +138,9 @@ def train_head(name: str, labels: list[str], train: list[Example], dev: list[Exa
         for row, ex in enumerate(items):
             t = len(ex.text)
             x[row, :t] = ex.features
-            c[row, char_window : char_window + t] = head_for_ids.char_ids(ex.text)
-            g[row, pad : pad + t - 1] = head_for_ids.bigram_ids(ex.text)
+            char_ids, gram_ids = head_for_ids.feature_ids(ex.tokens[None])
+            c[row, char_window : char_window + t] = char_ids[0]
+            g[row, pad : pad + t - 1] = gram_ids[0]
             y[row, :t] = ex.tags
             m[row, :t] = True
         return tuple(torch.from_numpy(a) for a in (x, c, g, y, m))
@@ -166,7 +169,7 @@ def train_head(name: str, labels: list[str], train: list[Example], dev: list[Exa
 
     def export() -> NerHead:
         with torch.no_grad():
-            return NerHead(
+            head = NerHead(
                 name=name, tags=tags,
                 dense_w=model.dense.weight.T.numpy().copy(), dense_b=model.dense.bias.numpy().copy(),
                 chars=chars, char_tables=model.char.numpy().copy(),
@@ -175,6 +178,8 @@ def train_head(name: str, labels: list[str], train: list[Example], dev: list[Exa
                 start=(model.start + model.start_mask).numpy().copy(),
                 end=(model.end + model.end_mask).numpy().copy(),
             )
+        encoder.bind(head)
+        return head
 
     for epoch in range(epochs):
         began, total = time.perf_counter(), 0.0
@@ -203,7 +208,7 @@ def head_emissions(head: NerHead, examples: list[Example]) -> list[np.ndarray]:
     out = []
     for ex in examples:
         dense = ex.features.astype(np.float32) @ head.dense_w + head.dense_b
-        out.append(dense + head.sparse_scores([ex.text])[0])
+        out.append(dense + head.sparse_scores(ex.tokens[None])[0])
     return out
 
 
@@ -248,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         train = [examples[i] for i in order[cut:]]
         print(f"[{name}] {len(train)} training and {len(dev)} held-out sentences from {', '.join(recipe.files)}",
               file=sys.stderr)
-        head = train_head(name, recipe.labels, train, dev, args.epochs or recipe.epochs,
+        head = train_head(name, recipe.labels, train, dev, args.epochs or recipe.epochs, encoder,
                           log=lambda m: print(m, file=sys.stderr, flush=True))
         head.meta["data"] = recipe.files
         head.save(out / f"{name}.npz")
