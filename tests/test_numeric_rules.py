@@ -35,3 +35,19 @@ def test_numeric_rules_normalise_full_dates_to_iso():
     assert normalise_date("2024年3月") == "2024-03"
     assert normalise_date("1月6日") == "1月6日"
     assert normalise_date("2021年13月1日") == "2021年13月1日"
+
+
+def test_guards_and_trigger_only_skip_work(monkeypatch):
+    """The quick pre-checks never change what the rules find."""
+    import re
+
+    import pipeline.stages.numeric_rules as rules
+    from conftest import SAMPLES
+
+    texts = [line for path in sorted(SAMPLES.iterdir()) for line in path.read_text(encoding="utf-8").splitlines()]
+    texts += ["今天上午9点", "星期五下午", "耗时两小时", "近八成", "US$5", "第十四届", "上半年", "春节期间", "周日", "１２：３０"]
+    guarded = [rules.find_numeric(t) for t in texts]
+    monkeypatch.setattr(rules, "_GUARDS", {})
+    monkeypatch.setattr(rules, "_RULE_GUARDS", {})
+    monkeypatch.setattr(rules, "_TRIGGER", re.compile(""))
+    assert [rules.find_numeric(t) for t in texts] == guarded

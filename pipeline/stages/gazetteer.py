@@ -6,6 +6,7 @@ their own files through the config (``entities.gazetteers`` / ``entities.aliases
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,8 @@ class Gazetteer:
             self._lengths.setdefault(surface[0], []).append(len(surface))
         for first, lengths in self._lengths.items():
             self._lengths[first] = sorted(set(lengths), reverse=True)
+        # jump straight to characters that begin some name (most characters begin none)
+        self._starts = re.compile("[" + "".join(re.escape(c) for c in sorted(self._lengths)) + "]") if self._lengths else None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -84,7 +87,12 @@ class Gazetteer:
         i, n = 0, len(text)
         lengths_of = self._lengths
         entries = self.entries
-        while i < n:
+        starts = self._starts
+        while i < n and starts is not None:
+            found = starts.search(text, i)
+            if found is None:
+                break
+            i = found.start()
             lengths = lengths_of.get(text[i])
             if lengths:
                 for length in lengths:

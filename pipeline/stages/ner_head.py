@@ -308,6 +308,7 @@ def _sparse_sum_py(tokens, char_of_token, gram_keys, gram_values, vocab_size, ch
     n_keys = gram_keys.shape[0]
     chars = np.empty(steps, dtype=np.int64)
     grams = np.zeros(max(steps - 1, 1), dtype=np.int64)
+    row = np.empty(k, dtype=np.float32)
     for b in range(batch):
         for t in range(steps):
             chars[t] = char_of_token[tokens[b, t]]
@@ -316,16 +317,20 @@ def _sparse_sum_py(tokens, char_of_token, gram_keys, gram_values, vocab_size, ch
             where = np.searchsorted(gram_keys, key) if n_keys else 0
             grams[t] = gram_values[where] if where < n_keys and gram_keys[where] == key else 0
         for t in range(steps):
+            row[:] = 0.0
             for w in range(window):
                 p = t + w - half
                 c = chars[p] if 0 <= p < steps else 0
+                table = char_tables[w, c]
                 for j in range(k):
-                    out[b, t, j] += char_tables[w, c, j]
+                    row[j] += table[j]
             for g in range(offsets.shape[0]):
                 p = t + offsets[g]
                 c = grams[p] if 0 <= p < steps - 1 else 0
+                table = gram_tables[g, c]
                 for j in range(k):
-                    out[b, t, j] += gram_tables[g, c, j]
+                    row[j] += table[j]
+            out[b, t, :] = row
 
 
 try:
@@ -427,13 +432,17 @@ class HeadTagger:
 
     def predict(self, texts: list[str]) -> list[list[list[Span]]]:
         """For each head, for each text: its (start, end, label) spans."""
-        emissions: list[list[np.ndarray]] = [[np.zeros((0, len(h.tags)), np.float32)] * len(texts) for h in self.heads]
-        for members, tokens, dense in self.encoder.batches(texts):
-            for h, head in enumerate(self.heads):
+        encoded = list(self.encoder.batches(texts))
+        out = []
+        # one head at a time over all batches: its tables stay in the CPU's caches
+        for h, head in enumerate(self.heads):
+            emissions = [np.zeros((0, len(head.tags)), np.float32)] * len(texts)
+            for members, tokens, dense in encoded:
                 scores = dense[:, :, self._slices[h] : self._slices[h + 1]] + head.sparse_scores(tokens)
                 for row, i in enumerate(members):
-                    emissions[h][i] = scores[row]
-        return [head.decode(emissions[h]) for h, head in enumerate(self.heads)]
+                    emissions[i] = scores[row]
+            out.append(head.decode(emissions))
+        return out
 
 
 @lru_cache(maxsize=4)

@@ -64,7 +64,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     # month ranges: 1至10月份, 3-5月
     ("DATE", re.compile(rf"{_NOT_BEFORE}(?:{_YEAR})?(?:\d{{1,2}}|十[一二]?|[一二三四五六七八九])月?(?:至|到|-|—|～|~){_MONTH}{_MONTH_SUFFIX}")),
     ("DATE", re.compile(rf"(?:未来|过去|近|最近|此前|前|头)?{_NOT_BEFORE}第?(?:{NUM}|几|数|十几|几十)(?:多)?(?:年|个多?月|个?星期|周|天|个季度)(?:多)?(?:来|间)?(?![级度代])")),
-    ("DATE", re.compile(rf"(?:{_YEAR}|{_RELATIVE_DAY})?{_QUARTER}|(?:{_FESTIVAL})(?=[^\u4e00-\u9fff]|期间|前后|前|后|当天|假期|$)")),
+    ("DATE", re.compile(rf"(?:{_YEAR}|{_RELATIVE_DAY})?{_QUARTER}")),
+    ("DATE", re.compile(rf"(?:{_FESTIVAL})(?=[^\u4e00-\u9fff]|期间|前后|前|后|当天|假期|$)")),
     ("DATE", re.compile(r"(?:星期|周|礼拜)[一二三四五六日天]")),
     ("DATE", re.compile(rf"(?:{_NOT_BEFORE}(?:{_AR}|{_CN_NUM}+)|上|本|下)世纪(?:{_AR}|{_CN_NUM}+)?年代"
                         rf"|{_NOT_BEFORE}(?:\d0|[二三四五六七八九]十)年代|{_NOT_BEFORE}\d0后")),
@@ -73,8 +74,9 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         "TIME",
         re.compile(
             rf"(?:{_DAY_BEFORE_PART})?(?:{_DAYPART})?{_NOT_BEFORE}\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?{_NOT_AFTER}"
-            rf"|(?:{_DAY_BEFORE_PART})?(?:{_DAYPART})(?:(?:\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})[点时]"
-            rf"(?:\d{{1,2}}分|[{_CN_DIGIT}十]{{1,3}}分|半|整)?)?"
+            rf"|(?:{_DAY_BEFORE_PART})?(?:{_DAYPART})(?:\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})[点时]"
+            rf"(?:\d{{1,2}}分|[{_CN_DIGIT}十]{{1,3}}分|半|整)?"
+            rf"|(?:{_DAY_BEFORE_PART})(?:{_DAYPART})"
             rf"|{_NOT_BEFORE}(?:{NUM}|半)个?(?:半)?(?:小时|钟头|分钟|秒钟)(?:多)?"
             rf"|{_NOT_BEFORE}\d{{1,2}}时(?:\d{{1,2}}分)?(?:\d{{1,2}}秒)?"
         ),
@@ -100,6 +102,23 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     # a count with its measure word; a lone Chinese digit (一个, 两家) is not worth an entity
     ("CARDINAL", re.compile(rf"{_NOT_BEFORE}(?:{_AR}(?:\s?[十百千万亿]+)?|[{_CN_DIGIT}十百千万亿]{{2,}}|[十百千万亿])(?:多|余)?(?:{_CLASSIFIER})")),
 ]
+# Characters a match of a rule cannot do without (a rule is skipped on text with none of them):
+# a TIME needs a clock sign, 时/钟, or a part of the day (上午, 晚上, 凌晨…); a PERCENT %, 分 (百分之,
+# 百分点) or 成 (八成); MONEY a currency word or sign; an ORDINAL 第.
+_GUARDS = {
+    "TIME": re.compile("[时:：午晚夜凌早晨钟]"),
+    "PERCENT": re.compile("[%％‰分成]"),
+    "MONEY": re.compile("[元钱镑币布金郎$￥¥€£R]"),
+    "ORDINAL": re.compile("第"),
+}
+# the same for single DATE rules, by their position in RULES: month ranges need 至/到/a dash,
+# quarters 季 or 半年, decades 世纪, 年代 or 0后, ISO dates a separator
+_RULE_GUARDS = {
+    2: re.compile("[至到\\-—～~]"),
+    4: re.compile("季|半年"),
+    7: re.compile("[纪代后]"),
+    8: re.compile("[-/.]"),
+}
 _PRIORITY = {label: i for i, label in enumerate(["DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"])}
 _ISO_DATE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})[日号])?)?$")
 
@@ -116,7 +135,7 @@ def normalise_date(text: str) -> str:
 
 # Every rule needs one of these (a digit, a numeral, 几/数, a relative day, a festival, 上/下半年,
 # 星期日…); a sentence without any is skipped. Built from the rules' own pieces so it cannot drift.
-_TRIGGER = re.compile(rf"[\d{_CN_DIGIT}十百千万亿几数]|{_RELATIVE_DAY}|{_FESTIVAL}|半年|(?:星期|周|礼拜)[日天]")
+_TRIGGER = re.compile(rf"[\d{_CN_DIGIT}十百千万亿几数半]|{_RELATIVE_DAY}|{_FESTIVAL}|半年|(?:星期|周|礼拜)[日天]")
 
 
 def find_numeric(text: str) -> list[NumericMatch]:
@@ -124,7 +143,10 @@ def find_numeric(text: str) -> list[NumericMatch]:
     if not _TRIGGER.search(text):
         return []
     candidates = []
-    for label, pattern in RULES:
+    for index, (label, pattern) in enumerate(RULES):
+        guard = _RULE_GUARDS.get(index) or _GUARDS.get(label)
+        if guard is not None and not guard.search(text):
+            continue
         for m in pattern.finditer(text):
             if m.end() > m.start():
                 candidates.append((m.start(), m.end(), label))
