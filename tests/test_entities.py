@@ -67,12 +67,38 @@ def test_entities_scraped_sample(scraped_record):
     labels: dict[str, set[str]] = {}
     for e in article.entities:
         labels.setdefault(e.text, set()).add(e.label)
-    assert "PERSON" in labels["戴珊"]
-    assert "ORG" in labels["阿里巴巴集团"]
-    assert labels["淘宝直播"] & {"PRODUCT", "ORG"}
+    for person in ("戴珊", "道方", "千城", "鲁肃"):
+        assert labels.get(person) == {"PERSON"}, person
+    for org in ("阿里巴巴集团", "淘宝", "天猫", "支付宝"):
+        assert "ORG" in labels[org], org
+    assert labels["淘宝直播"] & {"PRODUCT", "ORG"} and labels["点淘"] & {"PRODUCT", "ORG"}
     assert "DATE" in labels["1月6日"] and "DATE" in labels["2021年9月30日"]
     assert labels["9.53亿"] & {"CARDINAL", "QUANTITY"}
     assert "PERCENT" in labels["50%"]
+
+
+def test_speaker_and_title_cues_name_unseen_people(recognizer):
+    text = "淘宝直播和购物继续独立运营，由道方和千城负责，直接向戴珊汇报。据道方介绍，专家表示乐观。集团CTO鲁肃将兼任淘宝CTO。"
+    _, article = entities(recognizer, text)
+    people = {e.text for e in article.entities if e.label == "PERSON"}
+    assert {"道方", "千城", "戴珊", "鲁肃"} <= people and "专家" not in people
+
+
+def test_model_label_beats_the_gazetteer_on_the_same_span_but_keeps_its_norm(recognizer):
+    from pipeline.stages.entities import EntityRecognizer
+
+    found = [(0, 2, "GPE", "gazetteer", "巴西"), (0, 2, "ORG", "model", "")]
+    [entity] = EntityRecognizer._resolve(recognizer, "巴西队", found)
+    assert (entity.label, entity.source, entity.norm) == ("ORG", "gazetteer", "巴西")
+
+
+def test_title_spans_only_fill_gaps(recognizer):
+    from pipeline.stages.entities import EntityRecognizer
+
+    found = [(0, 2, "ORG", "model", "")]
+    fillers = [(0, 4, "TITLE", "model", ""), (5, 7, "TITLE", "model", "")]
+    kept = EntityRecognizer._resolve(recognizer, "军委主席，总裁", found, fillers)
+    assert [(e.text, e.label) for e in kept] == [("军委", "ORG"), ("总裁", "TITLE")]
 
 
 def test_gazetteer_matches_at_the_very_end_of_a_text():

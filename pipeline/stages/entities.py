@@ -40,7 +40,7 @@ from pipeline.stages.lac_tagger import LacWord, get_lac_tagger
 from pipeline.stages.name_runs import load_surnames, split_name_run
 from pipeline.stages.ner_head import get_head_tagger
 from pipeline.stages.numeric_rules import find_numeric
-from pipeline.stages.segmenter import jieba_freq_table
+from pipeline.stages.segmenter import jieba_freq_table, jieba_pos_table
 from pipeline.stages.speaker_rules import speaker_candidates
 
 _GPE_SUFFIX = re.compile(r"(国|省|市|县|区|州|自治区|自治州|特别行政区|镇|乡|村|盟|旗)$")
@@ -85,6 +85,7 @@ class EntityRecognizer(Stage):
         self.aliases = load_aliases(alias_files)
         self.surnames = load_surnames()
         self.known_words = jieba_freq_table() if config.rules else {}
+        self.known_pos = jieba_pos_table() if config.rules else {}
         self.gazetteer = Gazetteer(gazetteer_files, self.aliases)
         self._fingerprint = fingerprint(gazetteer_files + alias_files)
 
@@ -118,7 +119,7 @@ class EntityRecognizer(Stage):
             candidates[i].extend(self._sentence_candidates(text, offset, words))
             if self.config.rules:
                 fillers[i].extend((offset + a, offset + b, "PERSON", "rule", "")
-                                  for a, b in speaker_candidates(text, self.known_words))
+                                  for a, b in speaker_candidates(text, self.known_words, self.known_pos))
             for start, end, label in spans:
                 if label == "LOC":
                     label = self._model_label(text[start:end], "LOC") or "LOC"

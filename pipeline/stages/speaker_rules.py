@@ -1,4 +1,4 @@
-"""People named only by what they say or do: 据道方介绍, 由道方和千城负责.
+"""People named only by what they say or do, or by their job: 据道方介绍, 由道方和千城负责, CTO鲁肃将….
 
 Taggers miss names they have never seen, and news is full of them: nicknames (阿里's 花名
 such as 道方, 千城), transliterations, rare given names. Speech and responsibility verbs
@@ -13,18 +13,27 @@ from __future__ import annotations
 import re
 
 _VERBS = "介绍|表示|说|称|指出|透露|坦言|强调|认为|负责|汇报|告诉|回应|解释|承认|证实|宣布|提到|坦承|直言"
-_NOT_IN_NAMES = "我你他她它们这那其此该本各每某谁啥的地得了着过是在有和与及或而但也都就又还被把将从对向以据由为于说称表示"
+_NOT_IN_NAMES = "我你他她它们这那其此该本各每某谁啥的地得了着过是在有和与及或而但也都就又还被把将从对向以据由为于说称表示兼副等"
 _NAME = rf"(?:(?![{_NOT_IN_NAMES}])[\u4e00-\u9fff]){{2,3}}"
 _CUE = re.compile(rf"(?:(?<=[据由向和与、，,：:“\s])|^)({_NAME})(?:(?:和|与|、)({_NAME}))?(?={_VERBS})")
+# a job title right before a name: 集团CTO鲁肃将…, 董事长马化腾表示…
+_TITLES = ("CEO|CTO|COO|CFO|CIO|CMO|总裁|董事长|总经理|首席执行官|首席技术官|创始人|联合创始人|董事|主席|总监|合伙人|"
+           "发言人|负责人|经理|主任|部长|省长|市长|县长|书记|局长|厅长|处长|院长|校长|教授|研究员|记者|主编|总编辑|大使")
+_TITLED = re.compile(rf"(?:{_TITLES})({_NAME})(?=[将在的，,。、；;：:（(也已曾则对向从与和]|{_VERBS}|$)")
 
 
-def speaker_candidates(text: str, known_words: dict[str, int]) -> list[tuple[int, int]]:
-    """Spans of likely person names before a speech or responsibility verb."""
+def speaker_candidates(text: str, known_words: dict[str, int], pos: dict[str, str] | None = None) -> list[tuple[int, int]]:
+    """Spans of likely person names before a speech or responsibility verb or after a job title.
+
+    A candidate that is a word of jieba's dictionary (``known_words``) is kept only when the
+    dictionary calls it a person name (``pos`` tag ``nr…``): 鲁肃 is, 专家 is not.
+    """
+    pos = pos or {}
     out = []
-    for m in _CUE.finditer(text):
-        for group in (1, 2):
+    for m in [*_CUE.finditer(text), *_TITLED.finditer(text)]:
+        for group in range(1, (m.re.groups or 1) + 1):
             name = m.group(group)
-            if not name or known_words.get(name, 0) > 0:
+            if not name or (known_words.get(name, 0) > 0 and not pos.get(name, "").startswith("nr")):
                 continue
             out.append((m.start(group), m.end(group)))
-    return out
+    return sorted(set(out))
