@@ -292,6 +292,9 @@ def cmd_eval_ner(args: argparse.Namespace) -> int:
     for label, s in [*scores.per_label.items(), ("micro", scores.micro)]:
         print(f"| {label:<8} | {s['precision']:6.3f} | {s['recall']:6.3f} | {s['f1']:6.3f} | {s['gold']:>6} | {s['predicted']:>6} |")
     print("errors: " + ", ".join(f"{k} {v}" for k, v in sorted(scores.errors.items())))
+    if set(scores.gold_recall) != set(scores.per_label):  # gold types were grouped: show each one
+        print("recall by gold type: " + ", ".join(f"{label} {r['recall']:.3f} ({r['found']}/{r['gold']})"
+                                                  for label, r in scores.gold_recall.items()))
     return EXIT_OK
 
 

@@ -65,7 +65,7 @@ class EntityConfig:
     heads: list[str] = field(default_factory=lambda: ["ner/news.npz", "ner/cluener.npz"])
     convention: str = "news"  # whose PERSON/ORG/place spans win: "news" (People's Daily) or "cluener"
     # labels (PERSON, ORG, GPE, LOC) for which the other head's spans fill gaps the first leaves
-    fill_gaps: list[str] = field(default_factory=lambda: ["PERSON"])
+    fill_gaps: list[str] = field(default_factory=lambda: ["PERSON", "ORG"])
     gazetteers: list[str] = field(default_factory=lambda: ["gazetteer"])
     aliases: list[str] = field(default_factory=lambda: ["aliases.tsv"])
     rules: bool = True

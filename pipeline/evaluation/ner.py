@@ -14,8 +14,8 @@ scheme         gold → group                            ours → group
 =============  ======================================  ==============================================
 ``msra``       PER, LOC, ORG (as they are)             PERSON→PER, ORG→ORG, GPE/LOC→LOC
 ``cluener``    name→PER; company, organization,        PERSON→PER; ORG→ORG; GPE, LOC, FAC→PLACE;
-               government→ORG; address, scene→PLACE;    PRODUCT, WORK_OF_ART→WORK
-               game, book, movie→WORK; position: out
+               government→ORG; address, scene→PLACE;    PRODUCT, WORK_OF_ART→WORK; TITLE→TITLE
+               game, book, movie→WORK; position→TITLE
 ``ontonotes``  every label as it is                    every label as it is
 =============  ======================================  ==============================================
 
@@ -40,9 +40,9 @@ SCHEMES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "msra": ({"PER": "PER", "LOC": "LOC", "ORG": "ORG"},
              {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}),
     "cluener": ({"name": "PER", "company": "ORG", "organization": "ORG", "government": "ORG", "address": "PLACE",
-                 "scene": "PLACE", "game": "WORK", "book": "WORK", "movie": "WORK"},
+                 "scene": "PLACE", "game": "WORK", "book": "WORK", "movie": "WORK", "position": "TITLE"},
                 {"PERSON": "PER", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "PRODUCT": "WORK",
-                 "WORK_OF_ART": "WORK"}),
+                 "WORK_OF_ART": "WORK", "TITLE": "TITLE"}),
 }
 
 
@@ -59,10 +59,13 @@ class NerScores:
     per_label: dict[str, dict[str, float | int]] = field(default_factory=dict)
     micro: dict[str, float | int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    # recall of each gold type before mapping (CLUENER's company, organization and government
+    # all score as ORG: this says how each fared)
+    gold_recall: dict[str, dict[str, float | int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"scheme": self.scheme, "sentences": self.sentences, "micro": self.micro, "per_label": self.per_label,
-                "errors": self.errors}
+                "errors": self.errors, "gold_recall": self.gold_recall}
 
 
 def _bio_spans(tags: list[str]) -> list[Span]:
@@ -146,9 +149,15 @@ def score(gold: list[list[Span]], predicted: list[list[Span]], scheme: str) -> N
     n_gold: Counter[str] = Counter()
     n_pred: Counter[str] = Counter()
     errors: Counter[str] = Counter()
+    by_type: Counter[str] = Counter()
+    found_by_type: Counter[str] = Counter()
     for g_spans, p_spans in zip(gold, predicted):
         g = _map(g_spans, gold_table)
         p = _map(p_spans, ours_table)
+        for s, e, label in g_spans:
+            if gold_table is None or label in gold_table:
+                by_type[label] += 1
+                found_by_type[label] += (s, e, gold_table[label] if gold_table else label) in p
         for span in g:
             n_gold[span[2]] += 1
         for span in p:
@@ -184,6 +193,8 @@ def score(gold: list[list[Span]], predicted: list[list[Span]], scheme: str) -> N
         per_label={label: prf(tp[label], n_gold[label], n_pred[label]) for label in labels},
         micro=prf(sum(tp.values()), sum(n_gold.values()), sum(n_pred.values())),
         errors=dict(errors),
+        gold_recall={label: {"gold": n, "found": found_by_type[label], "recall": round(found_by_type[label] / n, 4)}
+                     for label, n in sorted(by_type.items())},
     )
 
 
