@@ -111,3 +111,13 @@ def test_gazetteer_matches_at_the_very_end_of_a_text():
         for m in gazetteer.find(text):
             assert 0 <= m.start < m.end <= len(text)
     assert [(m.start, m.end) for m in gazetteer.find("访问中国")] == [(2, 4)]
+
+
+def test_a_lone_head_decides_and_an_unknown_convention_is_refused():
+    from pipeline.errors import ConfigError
+
+    lone = EntityRecognizer(EntityConfig(heads=["ner/news.npz"], convention="cluener"))
+    _, article = entities(lone, "国务院总理李强在北京会见了来访的美国国务卿。")
+    assert ("李强", "PERSON") in {(e.text, e.label) for e in article.entities}
+    with pytest.raises(ConfigError, match="convention"):
+        EntityRecognizer(EntityConfig(convention="ontonotes"))

@@ -20,11 +20,13 @@ Conflict policy: every candidate is found per sentence; a model DATE/TIME span l
 relational words at its edge that are not part of the date (以来, 期间, 同期, 之前, 前, 内…:
 2020年1月以来 → 2020年1月); overlapping candidates are then resolved **longest span
 first**; between spans of equal length the gazetteer beats the rules, which beat the model.
-The heads' PERSON/ORG/place spans come in two ranks: those of the head named by
-``convention`` (``news`` by default) take part in that resolution; the other head's fill
-only gaps (they are kept where they overlap nothing already kept). The types only one
-head knows (TITLE, PRODUCT, WORK_OF_ART) are always first rank. ``norm`` comes from the
-alias tables, then the gazetteer, else the surface itself (ISO dates for full DATE spans).
+On the very same span a model's ORG/GPE/LOC reading beats the gazetteer's (巴西 the team
+is an ORG), keeping the gazetteer's norm. The heads' spans come in two ranks: those of the
+head named by ``convention`` (``news`` by default) and the PRODUCT/WORK_OF_ART spans take
+part in that resolution; the other head's spans of the labels in ``fill_gaps`` (PERSON
+and ORG by default), every TITLE span and the speaker rule's people only fill gaps (kept
+where they overlap nothing already kept). ``norm`` comes from the alias tables, then the
+gazetteer, else the surface itself (ISO dates for full DATE spans).
 """
 from __future__ import annotations
 
@@ -53,9 +55,9 @@ HEAD_LABELS = {
     "name": "PERSON", "company": "ORG", "organization": "ORG", "government": "ORG", "address": "PLACE",
     "scene": "LOC", "position": "TITLE", "game": "PRODUCT", "book": "WORK_OF_ART", "movie": "WORK_OF_ART",
 }
-_CONVENTIONS = {"news": "news", "cluener": "cluener"}
+_CONVENTIONS = ("news", "cluener")  # head names
 _CONTEXTUAL = {"ORG", "GPE", "LOC"}  # labels whose choice depends on context (a country or its team)
-_FIRST_RANK_EXTRA = {"PRODUCT", "WORK_OF_ART"}  # types only the other head knows, resolved with the first rank
+_FIRST_RANK_EXTRA = {"PRODUCT", "WORK_OF_ART"}  # types only the CLUENER head knows: always first rank
 _TEMPORAL_TAIL = re.compile(r"(?:以来|之前|之后|期间|同期|前后|左右|之内|以内|以前|以后|前|后|内|起)$")
 
 
@@ -70,8 +72,14 @@ class EntityRecognizer(Stage):
         self.hf = None
         if config.convention not in _CONVENTIONS:
             raise ConfigError(f"entities.convention must be 'news' or 'cluener', got {config.convention!r}")
+        self.first_head = config.convention
         if config.ner == "lac":
             self.heads = get_head_tagger(tuple(str(resolve(h)) for h in config.heads), config.threads)
+            names = [h.name for h in self.heads.heads]
+            if len(names) == 1:
+                self.first_head = names[0]  # a lone head decides, whatever its name
+            elif config.convention not in names:
+                raise ConfigError(f"entities.convention {config.convention!r} names none of the heads {names}")
         elif config.ner == "lac-raw":
             self.tagger = get_lac_tagger(config.threads, config.batch_size)
         elif config.ner.startswith("hf:"):
@@ -125,15 +133,15 @@ class EntityRecognizer(Stage):
                     label = self._model_label(text[start:end], "LOC") or "LOC"
                 candidates[i].append((offset + start, offset + end, label, "model", ""))
             for head, head_spans in zip(self.heads.heads if self.heads else [], by_head):
-                first_rank = head.name == _CONVENTIONS[self.config.convention]
+                first_rank = head.name == self.first_head
                 for start, end, tag in head_spans[n]:
                     label = HEAD_LABELS.get(tag)
                     if label is None:
                         continue
                     if label == "PLACE":
                         label = self._place_label(text[start:end])
-                    pieces = split_name_run(text[start:end], self.surnames) if label == "PERSON" else None
-                    for a, b in pieces or [(0, end - start)]:
+                    names = split_name_run(text[start:end], self.surnames) if label == "PERSON" else None
+                    for a, b in names or [(0, end - start)]:
                         found = (offset + start + a, offset + start + b, label, "model", "")
                         if first_rank or label in _FIRST_RANK_EXTRA:
                             candidates[i].append(found)
