@@ -333,13 +333,20 @@ def _sparse_sum_py(tokens, char_of_token, gram_keys, gram_values, vocab_size, ch
             out[b, t, :] = row
 
 
-try:
-    import numba
+def _compile(function):
+    """numba-compiled ``function`` (cached on disk where a cache folder is writable), or None."""
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - numba is a dependency; the numpy code stands in
+        return None
+    try:
+        return numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError:  # pragma: no cover - no writable cache location (read-only install)
+        return numba.njit(cache=False, nogil=True)(function)
 
-    _viterbi_many = numba.njit(cache=True, nogil=True)(_viterbi_many_py)
-    _sparse_sum = numba.njit(cache=True, nogil=True)(_sparse_sum_py)
-except ImportError:  # pragma: no cover - numba is a dependency; the numpy code stands in
-    _viterbi_many = _sparse_sum = None
+
+_viterbi_many = _compile(_viterbi_many_py)
+_sparse_sum = _compile(_sparse_sum_py)
 
 
 def _transition_groups(transitions: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
