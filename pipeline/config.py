@@ -64,8 +64,9 @@ class EntityConfig:
     ner: str = "lac"
     heads: list[str] = field(default_factory=lambda: ["ner/news.npz", "ner/cluener.npz"])
     convention: str = "news"  # whose PERSON/ORG/place spans win: "news" (People's Daily) or "cluener"
-    # labels (PERSON, ORG, GPE, LOC) for which the other head's spans fill gaps the first leaves
-    fill_gaps: list[str] = field(default_factory=lambda: ["PERSON", "ORG"])
+    # labels (PERSON, ORG, GPE, LOC) or head tags (company, name…) whose spans from the other head fill gaps
+    fill_gaps: list[str] = field(default_factory=lambda: ["PERSON", "company"])
+    join_orgs: bool = True  # organisations written back to back are one (北京大学 + 经济学院)
     gazetteers: list[str] = field(default_factory=lambda: ["gazetteer"])
     aliases: list[str] = field(default_factory=lambda: ["aliases.tsv"])
     rules: bool = True

@@ -121,3 +121,13 @@ def test_a_lone_head_decides_and_an_unknown_convention_is_refused():
     assert ("李强", "PERSON") in {(e.text, e.label) for e in article.entities}
     with pytest.raises(ConfigError, match="convention"):
         EntityRecognizer(EntityConfig(convention="ontonotes"))
+
+
+def test_back_to_back_organisations_join_only_when_the_tagger_found_both(recognizer):
+    from pipeline.stages.entities import EntityRecognizer
+
+    text = "北京大学经济学院与淘宝天猫"
+    found = [(0, 4, "ORG", "model", ""), (4, 8, "ORG", "model", ""), (9, 11, "ORG", "gazetteer", "淘宝"),
+             (11, 13, "ORG", "gazetteer", "天猫")]
+    kept = EntityRecognizer._resolve(recognizer, text, found)
+    assert [(e.text, e.label) for e in kept] == [("北京大学经济学院", "ORG"), ("淘宝", "ORG"), ("天猫", "ORG")]

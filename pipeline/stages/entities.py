@@ -145,7 +145,7 @@ class EntityRecognizer(Stage):
                         found = (offset + start + a, offset + start + b, label, "model", "")
                         if first_rank or label in _FIRST_RANK_EXTRA:
                             candidates[i].append(found)
-                        elif label in self.config.fill_gaps or label == "TITLE":
+                        elif label in self.config.fill_gaps or tag in self.config.fill_gaps or label == "TITLE":
                             fillers[i].append(found)
         for article, found, extra in zip(articles, candidates, fillers):
             article.entities = self._resolve(article.text, found, extra)
@@ -213,7 +213,22 @@ class EntityRecognizer(Stage):
             surface = text[start:end]
             kept.append(Entity(start, end, label, surface, self.aliases.get(surface) or norm or surface, source))
         kept.sort(key=lambda e: (e.start, e.end))
-        return kept
+        return self._join_nested_orgs(text, kept)
+
+    def _join_nested_orgs(self, text: str, kept: list[Entity]) -> list[Entity]:
+        """Organisations the tagger found back to back are one: a body and its part (北京大学 + 经济学院)."""
+        out: list[Entity] = []
+        for entity in kept:
+            last = out[-1] if out else None
+            # only the tagger's spans: two listed names side by side are two (淘宝天猫 = 淘宝 + 天猫)
+            if (last is not None and last.label == entity.label == "ORG" and last.end == entity.start
+                    and last.source == entity.source == "model" and self.config.join_orgs):
+                surface = text[last.start : entity.end]
+                out[-1] = Entity(last.start, entity.end, "ORG", surface, self.aliases.get(surface) or surface,
+                                 last.source)
+            else:
+                out.append(entity)
+        return out
 
 
 @factory("entities", requires=("sentences",), assigns=("entities",))
