@@ -266,8 +266,14 @@ def viterbi_batch(emissions: np.ndarray, transitions: np.ndarray) -> np.ndarray:
         best = candidates.argmax(axis=2)
         backpointers[t - 1] = best
         score = candidates[rows, cols, best] + emissions[:, t]
+    return backtrack(backpointers, score.argmax(axis=1))
+
+
+def backtrack(backpointers: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Best paths (batch, time) from backpointers (time - 1, batch, tags) and each row's last tag."""
+    steps, batch = backpointers.shape[0] + 1, len(last)
     paths = np.empty((batch, steps), dtype=np.int64)
-    paths[:, -1] = score.argmax(axis=1)
+    paths[:, -1] = last
     everyone = np.arange(batch)
     for t in range(steps - 2, -1, -1):
         paths[:, t] = backpointers[t][everyone, paths[:, t + 1]]

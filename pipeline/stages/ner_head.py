@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import ResourceError
+from pipeline.stages.lac_tagger import LacEncoder, backtrack
 
 Span = tuple[int, int, str]
 NEG = -1.0e4  # score of a transition the tag scheme forbids
@@ -402,14 +403,8 @@ def viterbi_padded(emissions: np.ndarray, lengths: np.ndarray, start: np.ndarray
         active = (lengths > t)[:, None]
         score[:, :k] = np.where(active, moved, score[:, :k])
         backpointers[t - 1] = np.where(active, best_source, identity)
-    final = score[:, :k] + end[None, :]
-    paths = np.empty((batch, steps), dtype=np.int64)
-    paths[:, -1] = final.argmax(axis=1)
-    everyone = np.arange(batch)
-    for t in range(steps - 2, -1, -1):
-        paths[:, t] = backpointers[t][everyone, paths[:, t + 1]]
     # a finished sentence's last tag was carried to the end unchanged: its path ends at lengths - 1
-    return paths
+    return backtrack(backpointers, (score[:, :k] + end[None, :]).argmax(axis=1))
 
 
 class HeadTagger:
@@ -421,8 +416,6 @@ class HeadTagger:
     """
 
     def __init__(self, heads: list[NerHead], threads: int = 1, chunk: int = 32) -> None:
-        from pipeline.stages.lac_tagger import LacEncoder
-
         if not heads:
             raise ResourceError("the head tagger needs at least one head")
         self.heads = heads
