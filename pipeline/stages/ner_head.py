@@ -14,7 +14,8 @@ small linear-chain CRF trained on the public splits that reads, at every charact
 
 and decodes BIOES tags with learned transitions. Heads are ``.npz`` files in
 ``models/ner/`` made by ``python -m pipeline.training.ner_head`` (see models/README.md
-for the data and the command). Inference needs numpy only.
+for the data and the command). Inference is numpy; numba (a dependency) compiles the
+table lookups and the Viterbi, and the numpy code stands in where numba is missing.
 """
 from __future__ import annotations
 
@@ -236,7 +237,6 @@ class NerHead:
             for i, path, n in zip(members, paths, lengths):
                 out[i] = bioes_spans(path[:n], self.tags)
         return out
-
 
     def _decode_compiled(self, emissions: list[np.ndarray]) -> list[list[Span]]:
         lengths = np.array([len(e) for e in emissions], dtype=np.int64)
