@@ -59,7 +59,7 @@ def brute_force(emissions, start, trans, end):
     best, best_path = -np.inf, None
     for path in itertools.product(range(k), repeat=len(emissions)):
         score = start[path[0]] + emissions[0, path[0]] + end[path[-1]]
-        score += sum(trans[a, b] + emissions[t + 1, b] for t, (a, b) in enumerate(zip(path, path[1:])))
+        score += sum(trans[a, b] + emissions[t + 1, b] for t, (a, b) in enumerate(itertools.pairwise(path)))
         if score > best:
             best, best_path = score, path
     return list(best_path)
