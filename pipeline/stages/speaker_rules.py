@@ -3,10 +3,11 @@
 Taggers miss names they have never seen, and news is full of them: nicknames (阿里's 花名
 such as 道方, 千城), transliterations, rare given names. Speech and responsibility verbs
 are a strong cue: in ``据X介绍``, ``X表示``, ``由X和Y负责`` the X (and Y) is a person or an
-organisation. This rule proposes PERSON for such a two- or three-character X when it is
-not a word of jieba's dictionary (专家, 公司, 记者 are), holds only Han characters and no
-pronoun or function character. Its spans only fill gaps: any model, gazetteer or numeric
-span that overlaps wins.
+organisation; so is a job title right before a name (集团CTO鲁肃将…, 董事长马化腾表示…). This
+rule proposes PERSON for such a two- or three-character X that holds only Han characters,
+no pronoun or function character, and is not a common word of jieba's dictionary (专家,
+公司, 记者 are; the dictionary's person names, such as 鲁肃, pass). Its spans only fill
+gaps: any model, gazetteer or numeric span that overlaps wins.
 """
 from __future__ import annotations
 
