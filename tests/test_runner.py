@@ -57,7 +57,13 @@ def test_two_workers_write_the_same_records_in_input_order(corpus, reference, tm
 def test_unordered_output_has_the_same_records(corpus, reference, tmp_path):
     out = tmp_path / "unordered.jsonl"
     run_corpus([corpus], out, workers=2, batch_size=8, ordered=False, progress=False)
-    assert by_id(out) == by_id(reference)
+    # which copy of a near-duplicate is "first" follows the order batches finish in
+    assert without_duplicate_flags(by_id(out)) == without_duplicate_flags(by_id(reference))
+
+    def flagged(records):
+        return sum(any(f.startswith("near_duplicate_of:") for f in json.loads(line)["flags"]) for line in records.values())
+
+    assert flagged(by_id(out)) == flagged(by_id(reference))  # as many copies flagged, whichever they are
 
 
 def without_duplicate_flags(records):
