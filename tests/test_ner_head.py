@@ -8,7 +8,6 @@ from conftest import SHARED
 from pipeline.evaluation.ner import GoldSentence
 from pipeline.resources import resolve
 from pipeline.stages.lac_tagger import FEATURES, LacEncoder, get_lac_tagger
-from pipeline.stages.name_runs import load_surnames, split_name_run
 from pipeline.stages.ner_head import (
     NEG,
     HeadTagger,
@@ -172,15 +171,6 @@ def test_training_learns_a_toy_task_and_is_deterministic(encoder):
     second = train_head("toy", ["PER"], examples, [], 6, encoder, lr=0.05, log=lambda m: None)
     np.testing.assert_array_equal(first.dense_w, second.dense_w)
     assert head_f1(first, examples)[0] > 0.9
-
-
-def test_name_runs_split_into_names():
-    surnames = load_surnames()
-    run = "刘顺尧刘剑锋刘振华"
-    assert [run[a:b] for a, b in split_name_run(run, surnames)] == ["刘顺尧", "刘剑锋", "刘振华"]
-    assert split_name_run("戈尔巴乔夫", surnames) is None  # transliterated: one person
-    assert split_name_run("王小明", surnames) is None  # too short to be a run
-    assert split_name_run("欧阳", surnames) is None
 
 
 @pytest.mark.skipif(not (SHARED / "ner" / "msra_test.bio").exists(), reason="../shared/data not present")

@@ -39,7 +39,7 @@ from pipeline.registry import Stage, factory
 from pipeline.resources import fingerprint, resolve, resource_files
 from pipeline.stages.gazetteer import Gazetteer, load_aliases
 from pipeline.stages.lac_tagger import LacWord, get_lac_tagger
-from pipeline.stages.name_runs import load_surnames, split_name_run
+from pipeline.stages.name_runs import load_name_model, person_blocks, split_name_run
 from pipeline.stages.ner_head import get_head_tagger
 from pipeline.stages.numeric_rules import find_numeric
 from pipeline.stages.segmenter import jieba_freq_table, jieba_pos_table
@@ -91,7 +91,7 @@ class EntityRecognizer(Stage):
         alias_files = [p for name in config.aliases for p in resource_files(name)]
         gazetteer_files = [p for name in config.gazetteers for p in resource_files(name)]
         self.aliases = load_aliases(alias_files)
-        self.surnames = load_surnames()
+        self.names = load_name_model()
         self.known_words = jieba_freq_table() if config.rules else {}
         self.known_pos = jieba_pos_table() if config.rules else {}
         self.gazetteer = Gazetteer(gazetteer_files, self.aliases)
@@ -134,15 +134,15 @@ class EntityRecognizer(Stage):
                 candidates[i].append((offset + start, offset + end, label, "model", ""))
             for head, head_spans in zip(self.heads.heads if self.heads else [], by_head):
                 first_rank = head.name == self.first_head
+                people = self._people(text, [(a, b) for a, b, tag in head_spans[n] if HEAD_LABELS.get(tag) == "PERSON"])
                 for start, end, tag in head_spans[n]:
                     label = HEAD_LABELS.get(tag)
                     if label is None:
                         continue
                     if label == "PLACE":
                         label = self._place_label(text[start:end])
-                    names = split_name_run(text[start:end], self.surnames) if label == "PERSON" else None
-                    for a, b in names or [(0, end - start)]:
-                        found = (offset + start + a, offset + start + b, label, "model", "")
+                    for a, b in people.get((start, end), [(start, end)]) if label == "PERSON" else [(start, end)]:
+                        found = (offset + a, offset + b, label, "model", "")
                         if first_rank or label in _FIRST_RANK_EXTRA:
                             candidates[i].append(found)
                         elif label in self.config.fill_gaps or tag in self.config.fill_gaps or label == "TITLE":
@@ -152,6 +152,29 @@ class EntityRecognizer(Stage):
         return articles
 
     # --------------------------------------------------------------- sources
+    def _people(self, text: str, spans: list[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[int, int]]]:
+        """Runs of names read again as names (:mod:`pipeline.stages.name_runs`): span → the names it stands for.
+
+        Person spans that touch or nearly touch form a block, read again with the
+        characters around it; the block's names go to its first span (the others map to
+        nothing). A lone span is read alone, and split only when it is clearly a run.
+        """
+        out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for start, end, members in person_blocks(text, spans):
+            marked = bytearray(end - start)
+            for a, b in members:
+                marked[a - start : b - start] = b"\x01" * (b - a)
+            found = frozenset((a - start, b - start) for a, b in members)
+            names = split_name_run(text[start:end], self.names, bytes(marked), found) if len(members) > 1 else None
+            if names is not None:
+                out[members[0]] = [(start + a, start + b) for a, b in names]
+                out.update({m: [] for m in members[1:]})
+                continue
+            for a, b in members:
+                names = split_name_run(text[a:b], self.names)
+                out[(a, b)] = [(a + x, a + y) for x, y in names] if names else [(a, b)]
+        return out
+
     def _sentence_candidates(self, text: str, offset: int, words: list[LacWord]) -> list[tuple[int, int, str, str, str]]:
         out = []
         for word in words:
