@@ -58,6 +58,8 @@ HEAD_LABELS = {
 _CONVENTIONS = ("news", "cluener")  # head names
 _CONTEXTUAL = {"ORG", "GPE", "LOC"}  # labels whose choice depends on context (a country or its team)
 _FIRST_RANK_EXTRA = {"PRODUCT", "WORK_OF_ART"}  # types only the CLUENER head knows: always first rank
+_SESSION = re.compile(r"第[一二三四五六七八九十百零〇两\d]+[届次]")
+_ASSEMBLY = re.compile(r"(代表大会|人大|委员会|常委会|立法会|政协|议会|国会)$")
 _TEMPORAL_TAIL = re.compile(r"(?:以来|之前|之后|期间|同期|前后|左右|之内|以内|以前|以后|前|后|内|起)$")
 
 
@@ -239,13 +241,30 @@ class EntityRecognizer(Stage):
         return self._join_nested_orgs(text, kept)
 
     def _join_nested_orgs(self, text: str, kept: list[Entity]) -> list[Entity]:
-        """Organisations the tagger found back to back are one: a body and its part (北京大学 + 经济学院)."""
+        """Organisations the tagger found back to back are one: a body and its part (北京大学 + 经济学院).
+
+        A congress or committee named with its session is one organisation too, with the
+        body that holds it: 中国民主促进会 + 第八次 + 全国代表大会, 第九届 + 全国人民代表大会 (as
+        the People's Daily and CLUENER sets write them).
+        """
+        if not self.config.join_orgs:
+            return kept
         out: list[Entity] = []
         for entity in kept:
             last = out[-1] if out else None
+            if (last is not None and last.label == "ORDINAL" and entity.label == "ORG" and last.end == entity.start
+                    and _SESSION.fullmatch(last.text) and _ASSEMBLY.search(entity.text)):
+                out.pop()
+                start = last.start
+                if out and out[-1].label == "ORG" and out[-1].end == start:
+                    start = out.pop().start
+                surface = text[start : entity.end]
+                out.append(Entity(start, entity.end, "ORG", surface, self.aliases.get(surface) or surface,
+                                  entity.source))
+                continue
             # only the tagger's spans: two listed names side by side are two (淘宝天猫 = 淘宝 + 天猫)
             if (last is not None and last.label == entity.label == "ORG" and last.end == entity.start
-                    and last.source == entity.source == "model" and self.config.join_orgs):
+                    and last.source == entity.source == "model"):
                 surface = text[last.start : entity.end]
                 out[-1] = Entity(last.start, entity.end, "ORG", surface, self.aliases.get(surface) or surface,
                                  last.source)
