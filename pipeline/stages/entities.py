@@ -21,7 +21,7 @@ relational words at its edge that are not part of the date (以来, 期间, 同�
 2020年1月以来 → 2020年1月); overlapping candidates are then resolved **longest span
 first**; between spans of equal length the gazetteer beats the rules, which beat the model.
 On the very same span a model's ORG/GPE/LOC reading beats the gazetteer's (巴西 the team
-is an ORG), keeping the gazetteer's norm. The heads' spans come in two ranks: those of the
+is an ORG), keeping the gazetteer's norm, but a listed ORG stays an ORG (东盟). The heads' spans come in two ranks: those of the
 head named by ``convention`` (``news`` by default) and the PRODUCT/WORK_OF_ART spans take
 part in that resolution; the other head's spans of the labels in ``fill_gaps`` (PERSON
 and ORG by default), every TITLE span and the speaker rule's people only fill gaps (kept
@@ -220,11 +220,12 @@ class EntityRecognizer(Stage):
                  fillers: list[tuple[int, int, str, str, str]] = ()) -> list[Entity]:
         # the model reads context, a list does not: on the very same span, a model's
         # ORG/GPE/LOC reading beats the gazetteer's (巴西 the team is an ORG) but keeps its norm
+        # metonymy runs from places to organisations, not back: a listed ORG (东盟) stays one
         by_span = {(c[0], c[1]): c for c in found if c[3] == "model" and c[2] in _CONTEXTUAL}
         merged = []
         for c in found:
             model = by_span.get((c[0], c[1]))
-            if c[3] == "gazetteer" and c[2] in _CONTEXTUAL and model:
+            if c[3] == "gazetteer" and c[2] in _CONTEXTUAL and model and not (c[2] == "ORG" and model[2] != "ORG"):
                 c = (c[0], c[1], model[2], "gazetteer", c[4])
             merged.append(c)
         merged.sort(key=lambda c: (-(c[1] - c[0]), _SOURCE_RANK[c[3]], c[0]))
