@@ -60,6 +60,7 @@ _CONTEXTUAL = {"ORG", "GPE", "LOC"}  # labels whose choice depends on context (a
 _FIRST_RANK_EXTRA = {"PRODUCT", "WORK_OF_ART"}  # types only the CLUENER head knows: always first rank
 _SESSION = re.compile(r"第[一二三四五六七八九十百零〇两\d]+[届次]")
 _ASSEMBLY = re.compile(r"(代表大会|人大|委员会|常委会|立法会|政协|议会|国会)$")
+_DASHES = "—－-–"
 _TEMPORAL_TAIL = re.compile(r"(?:以来|之前|之后|期间|同期|前后|左右|之内|以内|以前|以后|前|后|内|起)$")
 
 
@@ -242,11 +243,13 @@ class EntityRecognizer(Stage):
         return self._join_nested_orgs(text, kept)
 
     def _join_nested_orgs(self, text: str, kept: list[Entity]) -> list[Entity]:
-        """Organisations the tagger found back to back are one: a body and its part (北京大学 + 经济学院).
+        """Organisation boundaries as the news sets draw them (``entities.join_orgs``).
 
-        A congress or committee named with its session is one organisation too, with the
-        body that holds it: 中国民主促进会 + 第八次 + 全国代表大会, 第九届 + 全国人民代表大会 (as
-        the People's Daily and CLUENER sets write them).
+        * Organisations the tagger found back to back are one: a body and its part
+          (北京大学 + 经济学院); listed names side by side stay two (淘宝天猫 = 淘宝 + 天猫).
+        * A congress or committee named with its session is one organisation, with the
+          body that holds it: 中国民主促进会 + 第八次 + 全国代表大会, 第九届 + 全国人民代表大会.
+        * A bilateral body written with a dash is one: 印度 + — + 中国友好协会.
         """
         if not self.config.join_orgs:
             return kept
@@ -259,19 +262,20 @@ class EntityRecognizer(Stage):
                 start = last.start
                 if out and out[-1].label == "ORG" and out[-1].end == start:
                     start = out.pop().start
-                surface = text[start : entity.end]
-                out.append(Entity(start, entity.end, "ORG", surface, self.aliases.get(surface) or surface,
-                                  entity.source))
-                continue
-            # only the tagger's spans: two listed names side by side are two (淘宝天猫 = 淘宝 + 天猫)
-            if (last is not None and last.label == entity.label == "ORG" and last.end == entity.start
+                out.append(self._org(text, start, entity.end, entity.source))
+            elif (last is not None and entity.label == "ORG" and last.label in ("GPE", "LOC", "ORG")
+                    and entity.start == last.end + 1 and text[last.end] in _DASHES):
+                out[-1] = self._org(text, last.start, entity.end, entity.source)
+            elif (last is not None and last.label == entity.label == "ORG" and last.end == entity.start
                     and last.source == entity.source == "model"):
-                surface = text[last.start : entity.end]
-                out[-1] = Entity(last.start, entity.end, "ORG", surface, self.aliases.get(surface) or surface,
-                                 last.source)
+                out[-1] = self._org(text, last.start, entity.end, last.source)
             else:
                 out.append(entity)
         return out
+
+    def _org(self, text: str, start: int, end: int, source: str) -> Entity:
+        surface = text[start:end]
+        return Entity(start, end, "ORG", surface, self.aliases.get(surface) or surface, source)
 
 
 @factory("entities", requires=("sentences",), assigns=("entities",))
