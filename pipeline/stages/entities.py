@@ -61,6 +61,7 @@ _FIRST_RANK_EXTRA = {"PRODUCT", "WORK_OF_ART"}  # types only the CLUENER head kn
 _SESSION = re.compile(r"第[一二三四五六七八九十百零〇两\d]+[届次]")
 _ASSEMBLY = re.compile(r"(代表大会|人大|委员会|常委会|立法会|政协|议会|国会)$")
 _DASHES = "—－-–"
+_CONGRESS = re.compile(r"[一二三四五六七八九十]{1,3}大(?![学厦道街桥楼院队使夫家小量批型规])")
 _TEMPORAL_TAIL = re.compile(r"(?:以来|之前|之后|期间|同期|前后|左右|之内|以内|以前|以后|前|后|内|起)$")
 
 
@@ -250,6 +251,7 @@ class EntityRecognizer(Stage):
         * A congress or committee named with its session is one organisation, with the
           body that holds it: 中国民主促进会 + 第八次 + 全国代表大会, 第九届 + 全国人民代表大会.
         * A bilateral body written with a dash is one: 印度 + — + 中国友好协会.
+        * A party and its numbered congress are one: 民进 + 八大, 中共 + 十五大.
         """
         if not self.config.join_orgs:
             return kept
@@ -263,12 +265,28 @@ class EntityRecognizer(Stage):
                 if out and out[-1].label == "ORG" and out[-1].end == start:
                     start = out.pop().start
                 out.append(self._org(text, start, entity.end, entity.source))
-            elif (last is not None and entity.label == "ORG" and last.label in ("GPE", "LOC", "ORG")
-                    and entity.start == last.end + 1 and text[last.end] in _DASHES):
+            elif (last is not None and entity.label == "ORG" and entity.source == "model"
+                    and last.label in ("GPE", "LOC", "ORG") and entity.start == last.end + 1
+                    and text[last.end] in _DASHES):
                 out[-1] = self._org(text, last.start, entity.end, entity.source)
             elif (last is not None and last.label == entity.label == "ORG" and last.end == entity.start
                     and last.source == entity.source == "model"):
                 out[-1] = self._org(text, last.start, entity.end, last.source)
+            else:
+                out.append(entity)
+        return self._join_congresses(text, out)
+
+    def _join_congresses(self, text: str, kept: list[Entity]) -> list[Entity]:
+        """A party and its numbered congress are one organisation: 民进 + 八大, 中共 + 十五大."""
+        out: list[Entity] = []
+        until = -1
+        for entity in kept:
+            if entity.start < until:
+                continue  # inside a congress just joined (a CARDINAL 八)
+            match = _CONGRESS.match(text, entity.end) if entity.label == "ORG" else None
+            if match:
+                until = match.end()
+                out.append(self._org(text, entity.start, until, entity.source))
             else:
                 out.append(entity)
         return out
