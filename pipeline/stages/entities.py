@@ -251,7 +251,8 @@ class EntityRecognizer(Stage):
         * A congress or committee named with its session is one organisation, with the
           body that holds it: 中国民主促进会 + 第八次 + 全国代表大会, 第九届 + 全国人民代表大会.
         * A bilateral body written with a dash is one: 印度 + — + 中国友好协会.
-        * A party and its numbered congress are one: 民进 + 八大, 中共 + 十五大.
+        * A party and its numbered congress are one: 民进 + 八大, 中共 + 十五大; 各级妇联 names
+          no organisation.
         """
         if not self.config.join_orgs:
             return kept
@@ -277,12 +278,18 @@ class EntityRecognizer(Stage):
         return self._join_congresses(text, out)
 
     def _join_congresses(self, text: str, kept: list[Entity]) -> list[Entity]:
-        """A party and its numbered congress are one organisation: 民进 + 八大, 中共 + 十五大."""
+        """A party and its numbered congress are one organisation: 民进 + 八大, 中共 + 十五大.
+
+        Bodies named as a kind at every level (各级妇联, 各级统战部) are no organisation's name:
+        the news sets never mark them.
+        """
         out: list[Entity] = []
         until = -1
         for entity in kept:
             if entity.start < until:
                 continue  # inside a congress just joined (a CARDINAL 八)
+            if entity.label == "ORG" and entity.source == "model" and text.endswith("各级", 0, entity.start):
+                continue  # 各级妇联: every branch of a kind, not a named body
             match = _CONGRESS.match(text, entity.end) if entity.label == "ORG" else None
             if match:
                 until = match.end()
