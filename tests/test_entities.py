@@ -131,3 +131,37 @@ def test_back_to_back_organisations_join_only_when_the_tagger_found_both(recogni
              (11, 13, "ORG", "gazetteer", "天猫")]
     kept = EntityRecognizer._resolve(recognizer, text, found)
     assert [(e.text, e.label) for e in kept] == [("北京大学经济学院", "ORG"), ("淘宝", "ORG"), ("天猫", "ORG")]
+
+
+def test_a_listed_organisation_stays_one_where_the_tagger_reads_a_place(recognizer):
+    found = [(0, 2, "ORG", "gazetteer", "东南亚国家联盟"), (0, 2, "LOC", "model", "")]
+    [entity] = EntityRecognizer._resolve(recognizer, "东盟成员", found)
+    assert (entity.text, entity.label, entity.norm) == ("东盟", "ORG", "东南亚国家联盟")
+
+
+def test_countries_of_the_world_are_places_not_people(recognizer):
+    found, _ = entities(recognizer, "马拉维总统穆塔里卡访问扎伊尔和香港特别行政区。")
+    assert {("马拉维", "GPE"), ("香港特别行政区", "GPE")} <= found
+    assert ("马拉维", "PERSON") not in found
+
+
+def test_organisation_boundaries_as_the_news_sets_draw_them(recognizer):
+    def kept(text, found):
+        return [(e.text, e.label) for e in EntityRecognizer._resolve(recognizer, text, found)]
+
+    # a congress with its session, and the party that holds it
+    assert kept("祝民进第八次全国代表大会成功", [(1, 3, "ORG", "gazetteer", "民进"), (3, 6, "ORDINAL", "rule", ""),
+                                         (6, 12, "ORG", "model", "")]) == [("民进第八次全国代表大会", "ORG")]
+    # an ordinal before anything but an assembly stays an ordinal
+    assert kept("第五十一届国际足联", [(0, 5, "ORDINAL", "rule", ""), (5, 9, "ORG", "gazetteer", "国际足联")]) == [
+        ("第五十一届", "ORDINAL"), ("国际足联", "ORG")]
+    # a bilateral body written with a dash, only when the tagger found the body
+    assert kept("印度—中国友好协会", [(0, 2, "GPE", "gazetteer", "印度"), (3, 9, "ORG", "model", "")]) == [
+        ("印度—中国友好协会", "ORG")]
+    assert kept("中国－东盟", [(0, 2, "GPE", "gazetteer", "中国"), (3, 5, "ORG", "gazetteer", "东盟")]) == [
+        ("中国", "GPE"), ("东盟", "ORG")]
+    # a party and its numbered congress; a unit (三大队) is not a congress
+    assert kept("致民进八大的贺词", [(1, 3, "ORG", "gazetteer", "民进")]) == [("民进八大", "ORG")]
+    assert kept("北大三大队", [(0, 2, "ORG", "model", "")]) == [("北大", "ORG")]
+    # every branch of a kind names no organisation
+    assert kept("各级妇联", [(2, 4, "ORG", "model", "")]) == []
