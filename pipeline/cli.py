@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     ner.add_argument("--gold", required=True, help="gold file: .bio/.txt (char<TAB>tag), CLUENER .jsonl, or ours")
     ner.add_argument("--scheme", choices=["msra", "cluener", "ontonotes"], help="label mapping (default: from the gold)")
     ner.add_argument("--limit", type=int, help="score only the first N sentences")
+    ner.add_argument("--convention", choices=["auto", "news", "cluener"], default="auto",
+                     help="annotation convention to follow (entities.convention); auto: cluener for CLUENER-style "
+                          "gold unless --set entities.convention= says otherwise, else the config's (news)")
     ner.add_argument("--ner", metavar="lac|hf:PATH|none", help="the entity model to score (default: LAC)")
     ner.add_argument("--config", help="a JSON or TOML config file")
     ner.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
@@ -282,11 +285,18 @@ def cmd_eval_ner(args: argparse.Namespace) -> int:
     if args.limit:
         sentences = sentences[: args.limit]
     scheme = args.scheme or detected
+    convention = args.convention
+    chosen = any(item.strip().startswith("entities.convention=") for item in args.set)
+    if convention == "auto":
+        convention = "cluener" if scheme == "cluener" and not chosen else config.entities.convention
+    if config.entities.ner == "lac":
+        config = config.with_overrides([f"entities.convention={convention}"])
     scores = evaluate_ner(Pipeline(config), sentences, scheme)
     if args.json:
-        print(json.dumps(scores.to_dict(), ensure_ascii=False))
+        print(json.dumps({**scores.to_dict(), "convention": config.entities.convention}, ensure_ascii=False))
         return EXIT_OK
-    print(f"{scores.sentences} sentences from {args.gold}; scheme {scheme}; exact spans")
+    print(f"{scores.sentences} sentences from {args.gold}; scheme {scheme}; entities.convention "
+          f"{config.entities.convention}; exact spans")
     print(f"| {'label':<8} | {'P':>6} | {'R':>6} | {'F1':>6} | {'gold':>6} | {'pred':>6} |")
     print(f"|{'-' * 10}|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|")
     for label, s in [*scores.per_label.items(), ("micro", scores.micro)]:
