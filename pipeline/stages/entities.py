@@ -164,6 +164,8 @@ class EntityRecognizer(Stage):
         nothing). A lone span is read alone, and split only when it is clearly a run.
         """
         out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        if len(spans) < 2 and all(b - a < 5 for a, b in spans):
+            return out  # most sentences: nothing that could be a run of names
         for start, end, members in person_blocks(text, spans):
             marked = bytearray(end - start)
             for a, b in members:
