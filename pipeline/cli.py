@@ -295,8 +295,9 @@ def cmd_eval_ner(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({**scores.to_dict(), "convention": config.entities.convention}, ensure_ascii=False))
         return EXIT_OK
-    print(f"{scores.sentences} sentences from {args.gold}; scheme {scheme}; entities.convention "
-          f"{config.entities.convention}; exact spans")
+    model = (f"entities.convention {config.entities.convention}" if config.entities.ner == "lac"
+             else f"entities.ner {config.entities.ner}")
+    print(f"{scores.sentences} sentences from {args.gold}; scheme {scheme}; {model}; exact spans")
     print(f"| {'label':<8} | {'P':>6} | {'R':>6} | {'F1':>6} | {'gold':>6} | {'pred':>6} |")
     print(f"|{'-' * 10}|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|")
     for label, s in [*scores.per_label.items(), ("micro", scores.micro)]:
