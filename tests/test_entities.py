@@ -84,6 +84,32 @@ def test_speaker_and_title_cues_name_unseen_people(recognizer):
     assert {"道方", "千城", "戴珊", "鲁肃"} <= people and "专家" not in people
 
 
+def test_speaker_cue_does_not_cut_common_words():
+    """简单来说 is no one's speech: the candidate 简单来 begins with a word and ends inside 来说."""
+    from pipeline.stages.segmenter import jieba_freq_table, jieba_pos_table
+    from pipeline.stages.speaker_rules import speaker_candidates
+
+    words, pos = jieba_freq_table(), jieba_pos_table()
+    text = "简单来说，这种方式很好。一般来说，据道方介绍，王传福说"
+    found = {text[a:b] for a, b in speaker_candidates(text, words, pos)}
+    assert found == {"道方", "王传福"}
+
+
+def test_model_spans_do_not_cut_latin_words_or_swallow_c_suite_titles():
+    from pipeline.stages.entities import clip_to_words
+
+    def clip(text: str, surface: str) -> str:
+        start = text.index(surface)
+        a, b = clip_to_words(text, start, start + len(surface))
+        return text[a:b]
+
+    assert clip("集团CCO也将兼任淘宝CCO/CRO。", "淘宝C") == "淘宝"  # ends inside CCO
+    assert clip("鲁肃将兼任淘宝CTO。", "淘宝CTO") == "淘宝"
+    assert clip("韩国机构SNE Research的数据", "Research") == "Research"  # a whole word stays
+    assert clip("IBM公司宣布", "IBM公司") == "IBM公司"
+    assert clip("苹果iPhone15发布", "Phone15") == ""  # begins inside a word: nothing left
+
+
 def test_model_label_beats_the_gazetteer_on_the_same_span_but_keeps_its_norm(recognizer):
     from pipeline.stages.entities import EntityRecognizer
 

@@ -63,6 +63,28 @@ _ASSEMBLY = re.compile(r"(代表大会|人大|委员会|常委会|立法会|政�
 _DASHES = "—－-–"
 _CONGRESS = re.compile(r"[一二三四五六七八九十]{1,3}大(?![学厦道街桥楼院队使夫家小量批型规])")
 _TEMPORAL_TAIL = re.compile(r"(?:以来|之前|之后|期间|同期|前后|左右|之内|以内|以前|以后|前|后|内|起)$")
+_C_TITLE_TAIL = re.compile(r"(?<![A-Za-z0-9])C[A-Z]{1,3}O$")  # 淘宝CTO: the company, then its officer
+
+
+def _ascii_word_char(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def clip_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A model span never starts or ends inside an ASCII word, nor ends in a C-suite title.
+
+    The heads read characters, and Latin words are not theirs to cut: 淘宝C of 淘宝CCO
+    becomes 淘宝; 淘宝CTO becomes 淘宝 (the company, then its chief technology officer).
+    The span may come back empty (``start == end``).
+    """
+    while start < end and start > 0 and _ascii_word_char(text[start]) and _ascii_word_char(text[start - 1]):
+        start += 1
+    while end > start and end < len(text) and _ascii_word_char(text[end - 1]) and _ascii_word_char(text[end]):
+        end -= 1
+    m = _C_TITLE_TAIL.search(text, start, end)
+    if m and m.start() > start:
+        end = m.start()
+    return start, end
 
 
 class EntityRecognizer(Stage):
@@ -129,19 +151,23 @@ class EntityRecognizer(Stage):
         fillers: list[list[tuple[int, int, str, str, str]]] = [[] for _ in articles]
         for n, ((i, offset), text, words, spans) in enumerate(zip(pieces, texts, analyses, predicted)):
             candidates[i].extend(self._sentence_candidates(text, offset, words))
+            spans = [(*clip_to_words(text, a, b), label) for a, b, label in spans]
             if self.config.rules:
                 fillers[i].extend((offset + a, offset + b, "PERSON", "rule", "")
                                   for a, b in speaker_candidates(text, self.known_words, self.known_pos))
             for start, end, label in spans:
+                if start == end:
+                    continue
                 if label == "LOC":
                     label = self._model_label(text[start:end], "LOC") or "LOC"
                 candidates[i].append((offset + start, offset + end, label, "model", ""))
             for head, head_spans in zip(self.heads.heads if self.heads else [], by_head):
                 first_rank = head.name == self.first_head
-                people = self._people(text, [(a, b) for a, b, tag in head_spans[n] if HEAD_LABELS.get(tag) == "PERSON"])
-                for start, end, tag in head_spans[n]:
+                found_spans = [(*clip_to_words(text, a, b), tag) for a, b, tag in head_spans[n]]
+                people = self._people(text, [(a, b) for a, b, tag in found_spans if HEAD_LABELS.get(tag) == "PERSON" and a < b])
+                for start, end, tag in found_spans:
                     label = HEAD_LABELS.get(tag)
-                    if label is None:
+                    if label is None or start == end:
                         continue
                     if label == "PLACE":
                         label = self._place_label(text[start:end])
@@ -184,14 +210,14 @@ class EntityRecognizer(Stage):
     def _sentence_candidates(self, text: str, offset: int, words: list[LacWord]) -> list[tuple[int, int, str, str, str]]:
         out = []
         for word in words:
-            label = self._model_label(text[word.start : word.end], word.tag)
+            start, end = clip_to_words(text, word.start, word.end) if word.tag in ("PER", "ORG", "LOC") else (word.start, word.end)
+            label = self._model_label(text[start:end], word.tag)
             if label:
-                end = word.end
                 if label in ("DATE", "TIME"):
-                    m = _TEMPORAL_TAIL.search(text, word.start, word.end)
-                    if m and m.start() > word.start:
+                    m = _TEMPORAL_TAIL.search(text, start, end)
+                    if m and m.start() > start:
                         end = m.start()
-                out.append((offset + word.start, offset + end, label, "model", ""))
+                out.append((offset + start, offset + end, label, "model", ""))
         if self.config.rules:
             for m in find_numeric(text):
                 out.append((offset + m.start, offset + m.end, m.label, "rule", m.norm))

@@ -6,8 +6,10 @@ are a strong cue: in ``据X介绍``, ``X表示``, ``由X和Y负责`` the X (and 
 organisation; so is a job title right before a name (集团CTO鲁肃将…, 董事长马化腾表示…). This
 rule proposes PERSON for such a two- or three-character X that holds only Han characters,
 no pronoun or function character, and is not a common word of jieba's dictionary (专家,
-公司, 记者 are; the dictionary's person names, such as 鲁肃, pass). Its spans only fill
-gaps: any model, gazetteer or numeric span that overlaps wins.
+公司, 记者 are; the dictionary's person names, such as 鲁肃, pass), that does not begin with
+a common word (简单来说 is no one's speech: 简单 is a word) and whose last character does not
+make a common word with the verb after it (来说). Its spans only fill gaps: any model,
+gazetteer or numeric span that overlaps wins.
 """
 from __future__ import annotations
 
@@ -21,6 +23,15 @@ _CUE = re.compile(rf"(?:(?<=[据由向和与、，,：:“\s])|^)({_NAME})(?:(?:
 _TITLES = ("CEO|CTO|COO|CFO|CIO|CMO|总裁|董事长|总经理|首席执行官|首席技术官|创始人|联合创始人|董事|主席|总监|合伙人|"
            "发言人|负责人|经理|主任|部长|省长|市长|县长|书记|局长|厅长|处长|院长|校长|教授|研究员|记者|主编|总编辑|大使")
 _TITLED = re.compile(rf"(?:{_TITLES})({_NAME})(?=[将在的，,。、；;：:（(也已曾则对向从与和]|{_VERBS}|$)")
+# jieba's dictionary frequencies above which a word that is not a name is "common": a three-
+# character candidate must not begin with one (简单, 一般, 具体), and a candidate must not end
+# inside one (来说: the candidate's last character and the next one)
+_COMMON_PREFIX = 500
+_COMMON_ACROSS = 5000
+
+
+def _ordinary(word: str, known_words: dict[str, int], pos: dict[str, str], floor: int) -> bool:
+    return known_words.get(word, 0) >= floor and not pos.get(word, "").startswith("nr")
 
 
 def speaker_candidates(text: str, known_words: dict[str, int], pos: dict[str, str] | None = None) -> list[tuple[int, int]]:
@@ -36,5 +47,10 @@ def speaker_candidates(text: str, known_words: dict[str, int], pos: dict[str, st
             name = m.group(group)
             if not name or (known_words.get(name, 0) > 0 and not pos.get(name, "").startswith("nr")):
                 continue
-            out.append((m.start(group), m.end(group)))
+            start, end = m.start(group), m.end(group)
+            if len(name) == 3 and _ordinary(name[:2], known_words, pos, _COMMON_PREFIX):
+                continue  # 简单来(说)
+            if _ordinary(text[end - 1 : end + 1], known_words, pos, _COMMON_ACROSS):
+                continue  # (简单)来说: the name would end inside a word
+            out.append((start, end))
     return sorted(set(out))
