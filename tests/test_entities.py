@@ -110,6 +110,13 @@ def test_model_spans_do_not_cut_latin_words_or_swallow_c_suite_titles():
     assert clip("苹果iPhone15发布", "Phone15") == ""  # begins inside a word: nothing left
 
 
+def test_chinese_divisions_are_gpes_by_full_and_short_name(recognizer):
+    for place in ("宿迁", "宿迁市", "恩施", "恩施土家族苗族自治州", "昆山", "海淀区", "内蒙古"):
+        assert recognizer._place_label(place) == "GPE", place
+    for place in ("长江", "泰山", "青藏高原"):
+        assert recognizer._place_label(place) == "LOC", place
+
+
 def test_model_label_beats_the_gazetteer_on_the_same_span_but_keeps_its_norm(recognizer):
     from pipeline.stages.entities import EntityRecognizer
 

@@ -31,9 +31,10 @@ gazetteer, else the surface itself (ISO dates for full DATE spans).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.config import EntityConfig, PipelineConfig
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, ResourceError
 from pipeline.record import Article, Entity
 from pipeline.registry import Stage, factory
 from pipeline.resources import fingerprint, resolve, resource_files
@@ -87,6 +88,17 @@ def clip_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=2)
+def load_divisions(name: str = "china_divisions.txt") -> frozenset[str]:
+    """China's administrative divisions by full and short name (宿迁市, 宿迁): places that are GPEs."""
+    path = resolve(name)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"cannot read {path}: {exc}") from exc
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 class EntityRecognizer(Stage):
     name = "entities"
     batched = True
@@ -118,6 +130,7 @@ class EntityRecognizer(Stage):
         gazetteer_files = [p for name in config.gazetteers for p in resource_files(name)]
         self.aliases = load_aliases(alias_files)
         self.names = load_name_model()
+        self.divisions = load_divisions()
         self.known_words = jieba_freq_table() if config.rules else {}
         self.known_pos = jieba_pos_table() if config.rules else {}
         self.gazetteer = Gazetteer(gazetteer_files, self.aliases)
@@ -243,7 +256,7 @@ class EntityRecognizer(Stage):
         known = self.gazetteer.label_of(surface) or self.gazetteer.label_of(self.aliases.get(surface, ""))
         if known in ("GPE", "LOC", "FAC"):
             return known
-        return "GPE" if len(surface) == 1 or _GPE_SUFFIX.search(surface) else "LOC"
+        return "GPE" if len(surface) == 1 or surface in self.divisions or _GPE_SUFFIX.search(surface) else "LOC"
 
     # ---------------------------------------------------------------- policy
     def _resolve(self, text: str, found: list[tuple[int, int, str, str, str]],
