@@ -110,6 +110,12 @@ def test_model_spans_do_not_cut_latin_words_or_swallow_c_suite_titles():
     assert clip("苹果iPhone15发布", "Phone15") == ""  # begins inside a word: nothing left
 
 
+def test_listed_products_take_their_model_and_edition(recognizer):
+    _, article = entities(recognizer, "华为发布Mate 60 Pro，苹果iPhone 15 Pro Max售价9999元，iPhone 2024年销量下降。")
+    products = [e.text for e in article.entities if e.label == "PRODUCT"]
+    assert products == ["Mate 60 Pro", "iPhone 15 Pro Max", "iPhone"]  # 2024年 is a date, not an edition
+
+
 def test_chinese_divisions_are_gpes_by_full_and_short_name(recognizer):
     for place in ("宿迁", "宿迁市", "恩施", "恩施土家族苗族自治州", "昆山", "海淀区", "内蒙古"):
         assert recognizer._place_label(place) == "GPE", place

@@ -64,6 +64,9 @@ _ASSEMBLY = re.compile(r"(代表大会|人大|委员会|常委会|立法会|政�
 _DASHES = "—－-–"
 _CONGRESS = re.compile(r"[一二三四五六七八九十]{1,3}大(?![学厦道街桥楼院队使夫家小量批型规])")
 _TEMPORAL_TAIL = re.compile(r"(?:以来|之前|之后|期间|同期|前后|左右|之内|以内|以前|以后|前|后|内|起)$")
+# a listed product's model and edition: iPhone + 15 Pro Max, Mate 60 + Pro, Model Y + Performance
+_VARIANT = re.compile(r"(?:\s?(?:\d{1,3}[a-z]?|Pro|Max|Plus|Ultra|[Mm]ini|Lite|SE|Air|Performance|\+)"
+                      r"(?![A-Za-z0-9.%年月日号万亿元个台部款]))+")
 _C_TITLE_TAIL = re.compile(r"(?<![A-Za-z0-9])C[A-Z]{1,3}O$")  # 淘宝CTO: the company, then its officer
 
 
@@ -235,7 +238,10 @@ class EntityRecognizer(Stage):
             for m in find_numeric(text):
                 out.append((offset + m.start, offset + m.end, m.label, "rule", m.norm))
         for m in self.gazetteer.find(text):
-            out.append((offset + m.start, offset + m.end, m.label, "gazetteer", m.norm))
+            end, norm = m.end, m.norm
+            if m.label == "PRODUCT" and (variant := _VARIANT.match(text, end)):
+                end, norm = variant.end(), text[m.start : variant.end()]  # Mate 60 Pro, iPhone 15 Pro Max
+            out.append((offset + m.start, offset + end, m.label, "gazetteer", norm))
         return out
 
     def _model_label(self, surface: str, tag: str) -> str | None:
