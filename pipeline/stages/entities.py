@@ -277,7 +277,9 @@ class EntityRecognizer(Stage):
             if c[3] == "gazetteer" and c[2] in _CONTEXTUAL and model and not (c[2] == "ORG" and model[2] != "ORG"):
                 c = (c[0], c[1], model[2], "gazetteer", c[4])
             merged.append(c)
-        merged.sort(key=lambda c: (-(c[1] - c[0]), _SOURCE_RANK[c[3]], c[0]))
+        # on equal spans a product or work (only the CLUENER head knows those types) beats
+        # another head's guess of ORG for it (DotA, 星际争霸)
+        merged.sort(key=lambda c: (-(c[1] - c[0]), _SOURCE_RANK[c[3]], c[2] not in _FIRST_RANK_EXTRA, c[0]))
         fillers = sorted(fillers, key=lambda c: (-(c[1] - c[0]), c[0]))
         occupied = bytearray(len(text))
         kept = []
