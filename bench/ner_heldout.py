@@ -16,14 +16,12 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.config import PipelineConfig  # noqa: E402
 from pipeline.evaluation.ner import GoldSentence, evaluate_ner, read_gold  # noqa: E402
 from pipeline.nlp import Pipeline  # noqa: E402
-from pipeline.training.ner_head import RECIPES  # noqa: E402
+from pipeline.training.ner_head import RECIPES, heldout_split  # noqa: E402
 
 
 def heldout(data: Path, head: str, fraction: float = 0.1) -> tuple[list[GoldSentence], str]:
@@ -33,21 +31,23 @@ def heldout(data: Path, head: str, fraction: float = 0.1) -> tuple[list[GoldSent
         read, scheme = read_gold(data / name)
         sentences.extend(read)
     sentences = [s for s in sentences if s.text]  # as make_examples keeps them
-    order = np.random.default_rng(0).permutation(len(sentences))
-    return [sentences[i] for i in order[: int(len(sentences) * fraction)]], scheme
+    return [sentences[i] for i in heldout_split(len(sentences), fraction)[0]], scheme
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default="../shared/data/ner", type=Path)
     parser.add_argument("--heads", default="news,cluener")
-    parser.add_argument("--convention", default="news", help="entities.convention for the CLUENER tenth (news or cluener)")
+    parser.add_argument("--heldout", type=float, default=0.1,
+                        help="the fraction the heads were trained without (ner_head --heldout)")
+    parser.add_argument("--convention", default="news",
+                        help="entities.convention for the CLUENER tenth (news or cluener)")
     parser.add_argument("--set", action="append", default=[], help="config overrides, as for zhnews run")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     results = {}
     for head in args.heads.split(","):
-        sentences, scheme = heldout(args.data, head)
+        sentences, scheme = heldout(args.data, head, args.heldout)
         overrides = ["components=sentences,entities", *args.set]
         if head == "cluener":
             overrides.append(f"entities.convention={args.convention}")

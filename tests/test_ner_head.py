@@ -154,7 +154,8 @@ def test_shipped_heads_are_small_and_say_what_they_learned_from():
         assert path.stat().st_size < 20_000_000
         head = NerHead.load(path)
         assert set(head.meta["data"]) == data
-        assert not {"msra_test.bio", "cluener_dev.jsonl"} & set(head.meta["data"])
+        used = set(head.meta["data"]) | set(head.meta.get("partial_data", {}))
+        assert used <= {"msra_val.bio", "peoples_daily_dev.bio", "cluener_train.jsonl"}, used
 
 
 def test_training_learns_a_toy_task_and_is_deterministic(encoder):
@@ -171,6 +172,30 @@ def test_training_learns_a_toy_task_and_is_deterministic(encoder):
     second = train_head("toy", ["PER"], examples, [], 6, encoder, lr=0.05, log=lambda m: None)
     np.testing.assert_array_equal(first.dense_w, second.dense_w)
     assert head_f1(first, examples)[0] > 0.9
+
+
+def test_partially_labelled_sentences_fix_only_their_trusted_spans(encoder):
+    pytest.importorskip("torch")
+    from pipeline.training.ner_head import head_f1, make_examples, make_partial_examples, train_head
+
+    names = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
+    full = [GoldSentence(f"记者{name}今天报道了新闻。", [(2, 4, "PER")]) for name in names[:4]]
+    # another convention: its names are trusted, its place (北京) is not, nor is what it leaves unmarked
+    other = [GoldSentence(f"北京记者{name}今天报道了第{n}条新闻。", [(0, 2, "address"), (4, 6, "name")])
+             for n, name in enumerate(names * 2)]
+    partial = make_partial_examples(other, ["PER"], encoder, {"name": "PER"}, excludes={"address": ["PER"]})
+    assert partial[0].spans == {(4, 6, "PER")}
+    allowed = partial[0].allowed  # tags O, B-PER, I-PER, E-PER, S-PER
+    assert allowed[:2].tolist() == [[True, False, False, False, False]] * 2  # 北京: a place, no person
+    assert allowed[2:4].all() and allowed[6:].all()  # 记者, 今天…: free
+    assert allowed[4:6].tolist() == [[False, True, False, False, False], [False, False, False, True, False]]
+    examples = make_examples(full, ["PER"], encoder) + partial
+    first = train_head("toy", ["PER"], examples, [], 8, encoder, lr=0.05, log=lambda m: None)
+    second = train_head("toy", ["PER"], examples, [], 8, encoder, lr=0.05, log=lambda m: None)
+    np.testing.assert_array_equal(first.dense_w, second.dense_w)
+    unseen = make_examples([GoldSentence(f"上海记者{name}今天报道了新闻。", [(4, 6, "PER")]) for name in names[4:]],
+                           ["PER"], encoder)
+    assert head_f1(first, unseen)[0] > 0.9
 
 
 @pytest.mark.skipif(not (SHARED / "ner" / "msra_test.bio").exists(), reason="../shared/data not present")

@@ -180,7 +180,8 @@ class EntityRecognizer(Stage):
             for head, head_spans in zip(self.heads.heads if self.heads else [], by_head):
                 first_rank = head.name == self.first_head
                 found_spans = [(*clip_to_words(text, a, b), tag) for a, b, tag in head_spans[n]]
-                people = self._people(text, [(a, b) for a, b, tag in found_spans if HEAD_LABELS.get(tag) == "PERSON" and a < b])
+                people = self._people(
+                    text, [(a, b) for a, b, tag in found_spans if HEAD_LABELS.get(tag) == "PERSON" and a < b])
                 for start, end, tag in found_spans:
                     label = HEAD_LABELS.get(tag)
                     if label is None or start == end:
@@ -226,7 +227,9 @@ class EntityRecognizer(Stage):
     def _sentence_candidates(self, text: str, offset: int, words: list[LacWord]) -> list[tuple[int, int, str, str, str]]:
         out = []
         for word in words:
-            start, end = clip_to_words(text, word.start, word.end) if word.tag in ("PER", "ORG", "LOC") else (word.start, word.end)
+            start, end = word.start, word.end
+            if word.tag in ("PER", "ORG", "LOC"):
+                start, end = clip_to_words(text, start, end)
             label = self._model_label(text[start:end], word.tag)
             if label:
                 if label in ("DATE", "TIME"):

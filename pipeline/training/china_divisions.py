@@ -59,7 +59,8 @@ def build(adcodes: Path, nations_file: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.training.china_divisions", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.training.china_divisions",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--adcodes", required=True, type=Path, help="cpca's resources/adcodes.csv")
     parser.add_argument("--nations", required=True, type=Path, help="cpca's resources/56_nations.csv")
     parser.add_argument("--out", default=Path("models/china_divisions.txt"), type=Path)
