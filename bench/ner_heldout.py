@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.json:
             per = ", ".join(f"{k} {v['f1']:.4f}" for k, v in scores.per_label.items())
             m = scores.micro
-            print(f"{head} tenth ({scores.sentences} sentences, {scheme}): P {m['precision']:.4f} "
+            print(f"{head} held-out {args.heldout:.0%} ({scores.sentences} sentences, {scheme}): P {m['precision']:.4f} "
                   f"R {m['recall']:.4f} F1 {m['f1']:.4f} | {per}")
     if args.json:
         print(json.dumps(results, ensure_ascii=False))

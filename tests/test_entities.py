@@ -116,6 +116,23 @@ def test_listed_products_take_their_model_and_edition(recognizer):
     assert products == ["Mate 60 Pro", "iPhone 15 Pro Max", "iPhone"]  # 2024年 is a date, not an edition
 
 
+def test_a_body_under_two_levels_of_place_keeps_the_lower_one(recognizer):
+    from pipeline.record import Entity
+
+    def split(surface: str) -> list[tuple[str, str]]:
+        org = Entity(0, len(surface), "ORG", surface, surface, "model")
+        return [(e.text, e.label) for e in recognizer._split_leading_place(surface, org)]
+
+    assert split("北京市怀柔县民政局") == [("北京市", "GPE"), ("怀柔县民政局", "ORG")]
+    assert split("江苏丹阳供电局") == [("江苏", "GPE"), ("丹阳供电局", "ORG")]
+    assert split("美国密执安州立大学") == [("美国", "GPE"), ("密执安州立大学", "ORG")]
+    for whole in ("郑州市公安局", "日本泰国经济协力协会", "上海中国福利会儿童艺术剧院", "中国香港队", "北京大学"):
+        assert split(whole) == [(whole, "ORG")], whole
+    cluener = EntityRecognizer(EntityConfig(convention="cluener"))
+    org = Entity(0, 9, "ORG", "北京市怀柔县民政局", "北京市怀柔县民政局", "model")
+    assert cluener._split_leading_place("北京市怀柔县民政局", org) == [org]  # CLUENER keeps it whole
+
+
 def test_chinese_divisions_are_gpes_by_full_and_short_name(recognizer):
     for place in ("宿迁", "宿迁市", "恩施", "恩施土家族苗族自治州", "昆山", "海淀区", "内蒙古"):
         assert recognizer._place_label(place) == "GPE", place

@@ -77,6 +77,10 @@ class Gazetteer:
     def __contains__(self, surface: str) -> bool:
         return surface in self.entries
 
+    def norm_of(self, surface: str) -> str | None:
+        hit = self.entries.get(surface)
+        return hit[1] if hit else None
+
     def label_of(self, surface: str) -> str | None:
         hit = self.entries.get(surface)
         return hit[0] if hit else None
