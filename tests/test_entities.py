@@ -133,6 +133,25 @@ def test_a_body_under_two_levels_of_place_keeps_the_lower_one(recognizer):
     assert cluener._split_leading_place("北京市怀柔县民政局", org) == [org]  # CLUENER keeps it whole
 
 
+def test_news_forms_teams_papers_and_quoted_names(recognizer):
+    from pipeline.record import Entity
+
+    def forms(text: str, spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        kept, at = [], 0
+        for surface, label in spans:
+            start = text.index(surface, at)
+            at = start + len(surface)
+            kept.append(Entity(start, at, label, surface, surface, "model"))
+        return [(e.text, e.label) for e in recognizer._news_forms(text, kept)]
+
+    assert forms("逼平保加利亚队后", [("保加利亚", "GPE")]) == [("保加利亚队", "ORG")]
+    assert forms("中国队员表现出色", [("中国", "GPE")]) == [("中国", "GPE")]  # a player, not the team
+    assert forms("据《天津日报》报道", [("《天津日报》", "WORK_OF_ART")]) == [("天津日报", "ORG")]
+    assert forms("香港《大公报》说", [("香港", "GPE"), ("《大公报》", "WORK_OF_ART")]) == [("香港《大公报》", "ORG")]
+    assert forms("他读了《红楼梦》", [("《红楼梦》", "WORK_OF_ART")]) == [("《红楼梦》", "WORK_OF_ART")]
+    assert forms("自家的“巢县港1065”号木帆船", [("巢县港1065”号木帆船", "ORG")]) == [("“巢县港1065”号木帆船", "ORG")]
+
+
 def test_chinese_divisions_are_gpes_by_full_and_short_name(recognizer):
     for place in ("宿迁", "宿迁市", "恩施", "恩施土家族苗族自治州", "昆山", "海淀区", "内蒙古"):
         assert recognizer._place_label(place) == "GPE", place
