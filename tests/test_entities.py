@@ -150,6 +150,10 @@ def test_news_forms_teams_papers_and_quoted_names(recognizer):
     assert forms("香港《大公报》说", [("香港", "GPE"), ("《大公报》", "WORK_OF_ART")]) == [("香港《大公报》", "ORG")]
     assert forms("他读了《红楼梦》", [("《红楼梦》", "WORK_OF_ART")]) == [("《红楼梦》", "WORK_OF_ART")]
     assert forms("自家的“巢县港1065”号木帆船", [("巢县港1065”号木帆船", "ORG")]) == [("“巢县港1065”号木帆船", "ORG")]
+    assert forms("郑先生说", [("郑先生", "PERSON")]) == [("郑", "PERSON")]
+    assert forms("周总理指出", [("周总理", "PERSON")]) == [("周", "PERSON")]
+    assert forms("欧阳老师说", [("欧阳老师", "PERSON")]) == [("欧阳", "PERSON")]
+    assert forms("李鸿老先生", [("李鸿", "PERSON")]) == [("李鸿", "PERSON")]  # a full name stays
 
 
 def test_chinese_divisions_are_gpes_by_full_and_short_name(recognizer):
