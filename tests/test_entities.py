@@ -154,6 +154,17 @@ def test_news_forms_teams_papers_and_quoted_names(recognizer):
     assert forms("周总理指出", [("周总理", "PERSON")]) == [("周", "PERSON")]
     assert forms("欧阳老师说", [("欧阳老师", "PERSON")]) == [("欧阳", "PERSON")]
     assert forms("李鸿老先生", [("李鸿", "PERSON")]) == [("李鸿", "PERSON")]  # a full name stays
+    assert forms("在河北易县", [("河北易县", "GPE")]) == [("河北", "GPE"), ("易县", "GPE")]
+    assert forms("广东省深圳市宝安区", [("广东省深圳市宝安区", "GPE")]) == [
+        ("广东省", "GPE"), ("深圳市", "GPE"), ("宝安区", "GPE")]
+    for whole in ("北京市", "长江三角洲", "北京市海淀区中关村"):
+        assert forms(whole, [(whole, "GPE")]) == [(whole, "GPE")], whole
+
+
+def test_a_country_side_in_talks_is_the_country(recognizer):
+    found, _ = entities(recognizer, "会上，葡方向中方通报了进展，中方表示赞赏。西方国家对此关注。")
+    assert ("葡", "GPE") in found and ("中", "GPE") in found
+    assert not any(text == "西" for text, _ in found)
 
 
 def test_chinese_divisions_are_gpes_by_full_and_short_name(recognizer):
