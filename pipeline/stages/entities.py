@@ -66,7 +66,7 @@ _HONORIFIC = re.compile(r"(?:先生|小姐|女士|太太|夫人|某|老|总理|�
                         r"书记|经理|厂长|校长|部长|院士)$")
 # a country's side in talks: 中方, 美方, 葡方 (not 西方, the West; not 方面, 方法…)
 _PARTY_SIDE = re.compile(r"(?:(?<=[、和与同及对向在由的，,。；;：:“（(\s])|^)([中美英法德日俄苏韩朝越泰印巴葡意加澳港台])"
-                         r"方(?![面法向案式针位便圆形才])")
+                         r"方(?![面法案式针位便圆形才])")
 _TEAM = re.compile(r"队(?![员伍长友列形部])")
 _PAPER = re.compile(r"《[^《》]{1,15}(?:报|杂志|周刊|画报|月刊)》")
 _UPPER_PLACE = re.compile(r"[\u4e00-\u9fff]{1,3}(?:省|市|自治区)")
