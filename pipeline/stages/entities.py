@@ -440,13 +440,14 @@ class EntityRecognizer(Stage):
         out: list[Entity] = []
         surnames = load_surnames()
         kept = [part for entity in kept for part in self._split_places(entity)]
+        starts = {e.start for e in kept}
         for entity in kept:
             if entity.label == "PERSON" and (m := _HONORIFIC.search(entity.text)) and m.start() > 0:
                 family = entity.text[: m.start()]
                 if surname_of(family, surnames) == family:
                     entity = Entity(entity.start, entity.start + len(family), "PERSON", family,
                                     self.aliases.get(family) or family, entity.source)
-            if entity.label in ("GPE", "LOC") and _TEAM.match(text, entity.end):
+            if entity.label in ("GPE", "LOC") and _TEAM.match(text, entity.end) and entity.end not in starts:
                 entity = self._org(text, entity.start, entity.end + 1, entity.source)
             elif entity.label in ("WORK_OF_ART", "PRODUCT") and _PAPER.fullmatch(entity.text):
                 start = entity.start
