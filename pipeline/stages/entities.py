@@ -25,8 +25,11 @@ is an ORG), keeping the gazetteer's norm, but a listed ORG stays an ORG (东盟)
 head named by ``convention`` (``news`` by default) and the PRODUCT/WORK_OF_ART spans take
 part in that resolution; the other head's spans of the labels in ``fill_gaps`` (PERSON
 and ORG by default), every TITLE span and the speaker rule's people only fill gaps (kept
-where they overlap nothing already kept). ``norm`` comes from the alias tables, then the
-gazetteer, else the surface itself (ISO dates for full DATE spans).
+where they overlap nothing already kept). Then organisations are joined as the news sets
+join them (``join_orgs``) and, in the news conventions, the forms those sets fix are
+applied (:meth:`EntityRecognizer._news_forms`: teams, papers, places one under another,
+surnames with honorifics). ``norm`` comes from the alias tables, then the gazetteer, else
+the surface itself (ISO dates for full DATE spans).
 """
 from __future__ import annotations
 
@@ -251,8 +254,7 @@ class EntityRecognizer(Stage):
                 out.append((offset + m.start, offset + m.end, m.label, "rule", m.norm))
             if self.first_head == "news":  # 中方, 葡方: the country by its one-character name (19 to 0)
                 for m in _PARTY_SIDE.finditer(text):
-                    norm = self.aliases.get(m.group(1)) or self.gazetteer.norm_of(m.group(1)) or m.group(1)
-                    out.append((offset + m.start(1), offset + m.end(1), "GPE", "rule", norm))
+                    out.append((offset + m.start(1), offset + m.end(1), "GPE", "rule", self._norm(m.group(1))))
         for m in self.gazetteer.find(text):
             end, norm = m.end, m.norm
             if m.label == "PRODUCT" and (variant := _VARIANT.match(text, end)):
@@ -377,15 +379,11 @@ class EntityRecognizer(Stage):
             return [entity]  # CLUENER writes 北京市海淀区人民法院 as one
         surface = entity.text
         first = self._place_prefix(surface)
-        if not first or not self._place_prefix(surface[first:], lower=True):
+        second = self._place_prefix(surface[first:], lower=True) if first else 0
+        if not second or len(surface) - first - second < 2:
             return [entity]
-        second = self._place_prefix(surface[first:], lower=True)
-        if len(surface) - first - second < 2:
-            return [entity]
-        place = surface[:first]
-        head = Entity(entity.start, entity.start + first, self._place_label(place), place,
-                      self.aliases.get(place) or self.gazetteer.norm_of(place) or place, entity.source)
-        return [head, self._org(text, entity.start + first, entity.end, entity.source)]
+        place = self._place(text, entity.start, entity.start + first, entity.source)
+        return [place, self._org(text, entity.start + first, entity.end, entity.source)]
 
     def _split_places(self, entity: Entity) -> list[Entity]:
         """河北易县 → 河北 + 易县; 广东省深圳市宝安区 → three places; 北京市, 长江三角洲 stay one."""
@@ -400,12 +398,7 @@ class EntityRecognizer(Stage):
             at += length
         if len(cuts) < 2:
             return [entity]
-        out = []
-        for a, b in cuts:
-            surface = text[a:b]
-            out.append(Entity(entity.start + a, entity.start + b, self._place_label(surface), surface,
-                              self.aliases.get(surface) or self.gazetteer.norm_of(surface) or surface, entity.source))
-        return out
+        return [self._place(entity.text, a, b, entity.source, offset=entity.start) for a, b in cuts]
 
     def _place_prefix(self, surface: str, lower: bool = False) -> int:
         """Length of the longest administrative place that begins ``surface`` (0: none).
@@ -467,6 +460,14 @@ class EntityRecognizer(Stage):
     def _org(self, text: str, start: int, end: int, source: str) -> Entity:
         surface = text[start:end]
         return Entity(start, end, "ORG", surface, self.aliases.get(surface) or surface, source)
+
+    def _place(self, text: str, start: int, end: int, source: str, offset: int = 0) -> Entity:
+        """The place ``text[start:end]`` (at ``offset + start`` in the article), GPE or LOC."""
+        surface = text[start:end]
+        return Entity(offset + start, offset + end, self._place_label(surface), surface, self._norm(surface), source)
+
+    def _norm(self, surface: str) -> str:
+        return self.aliases.get(surface) or self.gazetteer.norm_of(surface) or surface
 
 
 @factory("entities", requires=("sentences",), assigns=("entities",))
