@@ -14,7 +14,8 @@ A held-out tenth of each head's sentences picks nothing; it only reports how the
 does on sentences it has not seen, per epoch (``--heldout 0.3`` holds out more, for
 comparing changes; ``bench/ner_heldout.py`` scores the whole entity stage on the same
 part). ``--partial`` adds a recipe's partially labelled sources (another convention's
-trusted spans; see :class:`PartialSource`): tried for the news head and left off. Training is deterministic (fixed seeds, one
+trusted spans; see :class:`PartialSource`): tried for the news head and left off.
+Training is deterministic (fixed seeds, one
 thread): the same data give the same file. See :mod:`pipeline.stages.ner_head` for what
 a head computes.
 """
