@@ -17,8 +17,8 @@ import orjson
 
 from pipeline.config import InputConfig
 from pipeline.errors import InputError
-from pipeline.io.decode import decode_bytes
-from pipeline.record import Article, Rejected, article_id
+from pipeline.io.decode import Decoded, decode_text
+from pipeline.record import Article, Rejected, Removal, article_id
 
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm", ".shtml", ".parquet")
 
@@ -130,35 +130,59 @@ def _checked(article: Article, config: InputConfig) -> Article | Rejected:
                     "(or set input.on_too_long=truncate)", article.id)
 
 
-def _decoded(path: Path) -> str | Rejected:
+def _decoded(path: Path, html: bool = False) -> Decoded | Rejected:
     try:
-        return decode_bytes(_read_bytes(path), str(path))
+        return decode_text(_read_bytes(path), str(path), html=html)
     except InputError as exc:
         return Rejected(str(path), exc.reason)
+
+
+def _decode_flags(decoded: Decoded) -> list[str]:
+    """``decode_errors:N`` when N byte sequences could not be decoded and were replaced."""
+    return [f"decode_errors:{decoded.errors}"] if decoded.errors else []
 
 
 def read_txt(path: Path, config: InputConfig) -> Article | Rejected:
     """One article per file; the cleaning stage takes a headline-like first line as the title."""
     source = str(path)
-    text = _decoded(path)
-    if isinstance(text, Rejected):
-        return text
-    return _checked(Article(id=article_id(source, "", text), source=source, text=text), config)
+    decoded = _decoded(path)
+    if isinstance(decoded, Rejected):
+        return decoded
+    text = decoded.text
+    article = Article(id=article_id(source, "", text), source=source, text=text, flags=_decode_flags(decoded))
+    return _checked(article, config)
 
 
 def read_html(path: Path, config: InputConfig) -> Article | Rejected:
-    """Title, date, author and body of a news page, extracted by trafilatura."""
-    source = str(path)
-    page = _decoded(path)
-    if isinstance(page, Rejected):
-        return page
+    """Body, title, date, author and outlet of a news page (see :mod:`pipeline.io.html`)."""
+    decoded = _decoded(path, html=True)
+    if isinstance(decoded, Rejected):
+        return decoded
+    return html_article(decoded.text, str(path), config, flags=_decode_flags(decoded))
+
+
+def html_article(page: str, source: str, config: InputConfig, *, flags: list[str] | None = None,
+                 extra: dict[str, Any] | None = None, given_id: str | None = None) -> Article | Rejected:
+    """An article from a page's HTML (a file, or a field of a row). The link lines the page's
+    clutter pass proposes to cut travel as ``removed`` entries that the clean stage applies."""
     from pipeline.io.html import extract_html
 
     try:
-        title, text, extra = extract_html(page)
+        page_doc = extract_html(page)
     except InputError as exc:
-        return Rejected(source, exc.reason)
-    return _checked(Article(id=article_id(source, title, text), source=source, title=title, text=text, extra=extra), config)
+        return Rejected(source, exc.reason, given_id or "")
+    title, text = page_doc.title, page_doc.text
+    removed = [Removal(text[c.start:c.end], c.reason, c.start, c.end) for c in page_doc.cuts]
+    article = Article(
+        id=given_id or article_id(source, title, text),
+        source=source,
+        title=title,
+        text=text,
+        removed=removed,
+        flags=[*(flags or []), *page_doc.flags],
+        extra={**(extra or {}), **page_doc.extra},
+    )
+    return _checked(article, config)
 
 
 def _open_lines(path: Path) -> Iterator[bytes]:

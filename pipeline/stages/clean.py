@@ -113,7 +113,10 @@ class Cleaner(Stage):
         removed: list[Removal] = []
         flags: list[str] = [f for f in article.flags if f != "spam_title"]
 
-        paragraphs = self._split(raw, removed)
+        # cuts proposed by the reader (the HTML reader's link lines): whole lines of the raw text
+        proposed = {(r.raw_start, r.raw_end): r.reason for r in article.removed
+                    if r.field == "text" and r.text and raw[r.raw_start:r.raw_end] == r.text}
+        paragraphs = self._split(raw, removed, proposed)
         paragraphs = [p for p in paragraphs if self._apply_rules(p, raw, removed)]
 
         title, title_removal = self._clean_title(article.title), -1
@@ -195,13 +198,17 @@ class Cleaner(Stage):
             title = title.translate(FULLWIDTH_TO_HALFWIDTH)
         return title
 
-    def _split(self, raw: str, removed: list[Removal]) -> list[_Paragraph]:
+    def _split(self, raw: str, removed: list[Removal], proposed: dict[tuple[int, int], str]) -> list[_Paragraph]:
         paragraphs = []
         pos = 0
         for line in raw.split("\n"):
             start = pos
             pos += len(line) + 1
             if not line.strip():
+                continue
+            reason = proposed.get((start, start + len(line)))
+            if reason:
+                removed.append(Removal(line, reason, start, start + len(line)))
                 continue
             if has_dropped_chars(line):
                 chars, offsets = [], []

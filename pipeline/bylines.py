@@ -1,0 +1,129 @@
+"""Bylines and datelines of Chinese news as fields: author, editor, outlet and publication date.
+
+Used by the HTML reader (on the page's text around the article) and by the clean stage (on
+the byline paragraphs it removes), so that a removed byline is parsed, not just deleted.
+The patterns are data: ``models/bylines.tsv``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.errors import ResourceError
+
+FIELDS = ("author", "editor", "outlet")
+# A person's name as bylines write it: 2-4 Han characters (a middle dot for transliterations),
+# or a pen name without spaces. Several names are separated by spaces, 、 or ，.
+_NAME = r"[\u4e00-\u9fff·•]{2,6}"
+_SEPARATORS = re.compile(r"[\s、，,;；/]+")
+_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+)
+_NOT_NAMES = frozenset("本报 本台 本网 记者 编辑 通讯员 实习生 报道 摄影 综合 整理 来源 责任 主编 新华社 中新社 "
+                       "图片 视频 文字 作者 发布 时间 日期 网友 原创 转载".split())
+
+
+@dataclass(frozen=True)
+class BylineRule:
+    field: str
+    pattern: re.Pattern[str]
+
+
+@dataclass
+class Byline:
+    author: list[str] = field(default_factory=list)
+    editor: list[str] = field(default_factory=list)
+    outlet: str = ""
+
+    def empty(self) -> bool:
+        return not (self.author or self.editor or self.outlet)
+
+
+def _rules_path() -> Path:
+    from pipeline.resources import resolve
+
+    return resolve("bylines.tsv")
+
+
+@lru_cache(maxsize=4)
+def load_byline_rules(path: Path | None = None) -> tuple[BylineRule, ...]:
+    """``field<TAB>regex`` lines; the regex has a group ``v`` holding the value."""
+    path = path or _rules_path()
+    rules = []
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t", 1)
+            if len(parts) != 2 or parts[0] not in FIELDS:
+                raise ResourceError(f"{path}:{lineno}: expected '<{'|'.join(FIELDS)}><TAB>regex'")
+            try:
+                pattern = re.compile(parts[1].replace("{NAME}", _NAME))
+            except re.error as exc:
+                raise ResourceError(f"{path}:{lineno}: invalid regex: {exc}") from exc
+            if "v" not in pattern.groupindex:
+                raise ResourceError(f"{path}:{lineno}: the regex needs a group named v, (?P<v>...)")
+            rules.append(BylineRule(parts[0], pattern))
+    return tuple(rules)
+
+
+def split_names(value: str) -> list[str]:
+    names = []
+    for part in _SEPARATORS.split(value.strip()):
+        part = part.strip("()（）[]【】<>《》:：")
+        if part and part not in _NOT_NAMES and not part.isdigit() and len(part) <= 20:
+            names.append(part)
+    return names
+
+
+def parse_byline(line: str, rules: tuple[BylineRule, ...] | None = None) -> Byline:
+    """Author, editor and outlet named in one short line (a byline, a source line, a dateline)."""
+    found = Byline()
+    if len(line) > 200:
+        return found
+    for rule in rules if rules is not None else load_byline_rules():
+        for match in rule.pattern.finditer(line):
+            value = match.group("v").strip()
+            if not value:
+                continue
+            if rule.field == "outlet":
+                found.outlet = found.outlet or value
+            else:
+                target = getattr(found, rule.field)
+                target.extend(n for n in split_names(value) if n not in target)
+    return found
+
+
+def parse_date(text: str) -> str | None:
+    """The first full date in ``text`` as ISO 8601 (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS]``)."""
+    for match in _DATE.finditer(text):
+        iso = iso_date(match)
+        if iso:
+            return iso
+    return None
+
+
+def iso_date(match: re.Match[str]) -> str | None:
+    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    out = f"{year:04d}-{month:02d}-{day:02d}"
+    if match["H"] is not None and int(match["H"]) < 24 and int(match["M"]) < 60:
+        out += f"T{int(match['H']):02d}:{match['M']}"
+        if match["S"] is not None:
+            out += f":{match['S']}"
+    return out
+
+
+def find_dates(text: str) -> list[tuple[int, str]]:
+    """Every full date in ``text`` with its offset."""
+    out = []
+    for match in _DATE.finditer(text):
+        iso = iso_date(match)
+        if iso:
+            out.append((match.start(), iso))
+    return out

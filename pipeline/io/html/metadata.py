@@ -1,0 +1,198 @@
+"""A page's title, publication date, author, editor and outlet.
+
+* Title: ``<title>`` (split at the separators sites put around their name), ``og:title``,
+  the ``<h1>``s and trafilatura's title are candidates; the one that agrees best with the
+  body (character bigrams) wins, a candidate that is only a cut-short prefix of another
+  (an ``og:title`` broken by an unescaped quote) loses to the longer one, and the site's
+  name (``og:site_name``, or the part of ``<title>`` the body does not share) is dropped.
+* Date: meta tags and ``<time>``, else the dateline nearest above the body in the page's
+  text (``2021-1-29 13:18``, ``2005年3月21日``), else trafilatura's; ISO 8601.
+* Author, editor, outlet: ``<meta name=author>``, else the bylines (``models/bylines.tsv``)
+  in the page's text just around the body.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import lxml.html
+
+from pipeline.bylines import find_dates, parse_byline, parse_date
+from pipeline.io.html.dom import element_text, meta_content, squeeze
+
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--|——|－)\s*")
+_DATE_META = (
+    "article:published_time", "og:published_time", "og:release_date", "pubdate", "publishdate", "publish_date",
+    "publication_date", "datepublished", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
+    "parsely-pub-date", "weibo:article:create_at", "article:published", "firstpublishedtime", "lastmodifiedtime",
+    "releasedate", "article_date_original",
+)
+# How many lines of the page text above the body's first line a dateline or byline may be.
+LOOKBACK_LINES = 12
+LOOKAHEAD_LINES = 4
+
+
+def _bigrams(text: str) -> set[str]:
+    text = "".join(c for c in text if c.isalnum())
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _agreement(candidate: str, body_grams: set[str]) -> float:
+    grams = _bigrams(candidate)
+    return len(grams & body_grams) / len(grams) if grams else 0.0
+
+
+def title_candidates(tree: lxml.html.HtmlElement, extracted: str) -> list[str]:
+    out = []
+    title_el = tree.find(".//title")
+    if title_el is not None and title_el.text_content().strip():
+        out.append(" ".join(title_el.text_content().split()))
+    for name in ("og:title", "twitter:title", "title", "headline"):
+        value = meta_content(tree, name)
+        if value:
+            out.append(" ".join(value.split()))
+    for h1 in list(tree.iter("h1"))[:3]:
+        text = " ".join(h1.text_content().split())
+        if text:
+            out.append(text)
+    if extracted:
+        out.append(" ".join(extracted.split()))
+    return out
+
+
+def choose_title(candidates: list[str], body: str, site_name: str = "") -> str:
+    """The candidate (or a part of ``<title>`` between separators) that best agrees with the body."""
+    body_grams = _bigrams(body[:3000])
+    options: list[tuple[float, int, str]] = []
+    for rank, cand in enumerate(candidates):
+        parts = [p for p in _TITLE_SEPARATORS.split(cand) if p.strip()]
+        pieces = [cand] + (parts if len(parts) > 1 else [])
+        for piece in pieces:
+            piece = piece.strip(" -_|")
+            if len(squeeze(piece)) < 2 or (site_name and squeeze(piece) == squeeze(site_name)):
+                continue
+            options.append((_agreement(piece, body_grams), rank, piece))
+    if not options:
+        return ""
+    # a piece that is a cut-short prefix of a longer candidate that agrees as well loses to it
+    best_score = max(score for score, _, _ in options)
+    good = [o for o in options if o[0] >= best_score - 0.1 and o[0] > 0]
+    if not good:
+        return ""
+    good.sort(key=lambda o: (-o[0], o[1]))
+    choice = good[0][2]
+    for _, _, other in good:
+        if other != choice and other.startswith(choice) and len(other) > len(choice) and \
+                not _TITLE_SEPARATORS.search(other[len(choice):len(choice) + 3]):
+            choice = other
+    return strip_site_name(choice, site_name)
+
+
+def strip_site_name(title: str, site_name: str) -> str:
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    if len(parts) > 1 and site_name and squeeze(parts[-1]) == squeeze(site_name):
+        return title[: title.rfind(parts[-1])].rstrip(" -_|｜–—")
+    return title
+
+
+def page_lines(tree: lxml.html.HtmlElement) -> list[str]:
+    body = tree.find(".//body")
+    return element_text(body if body is not None else tree).split("\n")
+
+
+def body_position(lines: list[str], body: str) -> tuple[int, int]:
+    """Index of the page lines where the body starts and ends (best effort: -1 if not found)."""
+    body_lines = [squeeze(line) for line in body.split("\n") if len(squeeze(line)) >= 8]
+    if not body_lines:
+        return -1, -1
+    squeezed = [squeeze(line) for line in lines]
+
+    def find(target: str, reverse: bool = False) -> int:
+        order = range(len(squeezed) - 1, -1, -1) if reverse else range(len(squeezed))
+        probe = target[:30]
+        for i in order:
+            if probe and probe in squeezed[i]:
+                return i
+        return -1
+
+    return find(body_lines[0]), find(body_lines[-1][-30:], reverse=True)
+
+
+def date_from_markup(tree: lxml.html.HtmlElement) -> str | None:
+    value = meta_content(tree, *_DATE_META)
+    if value:
+        found = parse_date(value)
+        if found:
+            return found
+    for el in tree.iter("time"):
+        found = parse_date(el.get("datetime") or "") or parse_date(el.text_content())
+        if found:
+            return found
+    for el in tree.xpath('//*[@itemprop="datePublished"]'):
+        found = parse_date(el.get("content") or el.get("datetime") or el.text_content())
+        if found:
+            return found
+    return None
+
+
+def dateline(lines: list[str], start: int) -> str | None:
+    """The date written nearest above the body's first line (or in its first lines)."""
+    if start < 0:
+        return None
+    window = list(range(start - 1, max(-1, start - 1 - LOOKBACK_LINES), -1)) + list(
+        range(start, min(len(lines), start + LOOKAHEAD_LINES)))
+    for i in window:
+        found = find_dates(lines[i])
+        if found and len(lines[i]) <= 200:
+            return found[0][1]
+    return None
+
+
+def byline_fields(lines: list[str], start: int, end: int) -> dict[str, Any]:
+    """Author, editor and outlet from the lines around the body (above it first, then below)."""
+    out: dict[str, Any] = {}
+    if start < 0:
+        return out
+    last = end if end >= start else start
+    around = list(range(start - 1, max(-1, start - 1 - LOOKBACK_LINES), -1)) + list(
+        range(start, min(len(lines), start + LOOKAHEAD_LINES))) + list(
+        range(max(start, last - LOOKAHEAD_LINES), min(len(lines), last + LOOKAHEAD_LINES + 1)))
+    for i in around:
+        line = lines[i]
+        if len(line) > 200:
+            continue
+        found = parse_byline(line)
+        if found.author and "author" not in out:
+            out["author"] = found.author
+        if found.editor and "editor" not in out:
+            out["editor"] = found.editor
+        if found.outlet and "outlet" not in out:
+            out["outlet"] = found.outlet
+    return out
+
+
+def page_metadata(tree: lxml.html.HtmlElement, body: str, traf_meta: dict[str, Any]) -> dict[str, Any]:
+    """``title``, ``date``, ``author`` (names separated by spaces), ``authors``, ``editor``,
+    ``outlet`` and ``sitename`` of a page, each only when found."""
+    site_name = meta_content(tree, "og:site_name", "application-name") or traf_meta.get("sitename", "")
+    title = choose_title(title_candidates(tree, traf_meta.get("title", "")), body, site_name)
+    lines = page_lines(tree)
+    start, end = body_position(lines, body)
+    out: dict[str, Any] = {"title": title}
+    date = date_from_markup(tree) or dateline(lines, start) or parse_date(traf_meta.get("date") or "")
+    if date:
+        out["date"] = date
+    fields = byline_fields(lines, start, end)
+    meta_author = meta_content(tree, "author", "article:author", "dc.creator")
+    if "author" not in fields and meta_author and not meta_author.startswith("http"):
+        fields["author"] = [n for n in re.split(r"[\s,，、;；]+", meta_author) if n]
+    if "author" in fields:
+        out["authors"] = fields["author"]
+        out["author"] = " ".join(fields["author"])
+    if "editor" in fields:
+        out["editor"] = " ".join(fields["editor"])
+    if "outlet" in fields:
+        out["outlet"] = fields["outlet"]
+    if site_name:
+        out["sitename"] = site_name
+    return out
