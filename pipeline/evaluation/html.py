@@ -221,7 +221,9 @@ def zhnews_extractor(config: Any = None) -> Callable[[Path], Extraction]:
         except InputError as exc:
             return Extraction(error=exc.reason)
         extra = article.extra
+        # the person credited: the author, else the editor (the gold credits an editor where
+        # a page names no author)
         return Extraction(body=article.text, title=article.title, date=extra.get("date"),
-                          author=extra.get("author"))
+                          author=extra.get("author") or extra.get("editor"))
 
     return extract

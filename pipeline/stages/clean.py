@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.bylines import parse_byline
 from pipeline.config import CleanConfig, PipelineConfig
 from pipeline.errors import ConfigError, InputError
 from pipeline.record import Article, Removal
@@ -27,6 +28,8 @@ from pipeline.stages.text_normalize import (
 )
 
 _SENTENCE_END = "。！？!?…;；,，:：、"
+# Removal reasons whose text is parsed into author/editor/outlet fields.
+BYLINE_REASONS = frozenset({"byline", "source_line", "editor_line", "image_credit"})
 
 
 @dataclass
@@ -165,6 +168,7 @@ class Cleaner(Stage):
         flags.extend(q for q in quality if q not in flags)
 
         removed.sort(key=lambda r: (r.field != "text", r.raw_start, r.raw_end))
+        self._bylines_to_fields(removed, article.extra)
         if self._converter is not None:
             converted, converted_title = self._convert(text), self._convert(title)
             if converted != text or converted_title != title:
@@ -178,6 +182,23 @@ class Cleaner(Stage):
         return article
 
     # -------------------------------------------------------------- helpers
+    @staticmethod
+    def _bylines_to_fields(removed: list[Removal], extra: dict) -> None:
+        """A byline or source line that cleaning removed names the author, editor or outlet:
+        those go to ``extra`` (``author``/``authors``, ``editor``, ``outlet``) unless the reader
+        already found them."""
+        for removal in removed:
+            if removal.reason not in BYLINE_REASONS:
+                continue
+            found = parse_byline(removal.text)
+            if found.author and "author" not in extra:
+                extra["authors"] = found.author
+                extra["author"] = " ".join(found.author)
+            if found.editor and "editor" not in extra:
+                extra["editor"] = " ".join(found.editor)
+            if found.outlet and "outlet" not in extra:
+                extra["outlet"] = found.outlet
+
     def is_spam_title(self, title: str, body: str) -> bool:
         """A title that shares few character bigrams with the body *and* carries a spam term
         (软件, 群发, 下载, 博彩…, ``models/spam_title_terms.txt``) that the body lacks.

@@ -30,6 +30,7 @@ _DATE_META = (
 # How many lines of the page text above the body's first line a dateline or byline may be.
 LOOKBACK_LINES = 12
 LOOKAHEAD_LINES = 4
+NEAR_LINES = 6
 
 
 def _bigrams(text: str) -> set[str]:
@@ -135,32 +136,50 @@ def date_from_markup(tree: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def dateline(lines: list[str], start: int) -> str | None:
-    """The date written nearest above the body's first line (or in its first lines)."""
+def dateline(lines: list[str], start: int, end: int, lookback: int = LOOKBACK_LINES, tail: bool = True) -> str | None:
+    """The date written nearest above the body's first line (or in its first lines); else a
+    short date line (an issue's month, ``——《北京之春》1998年3月号``) just around the body."""
     if start < 0:
         return None
-    window = list(range(start - 1, max(-1, start - 1 - LOOKBACK_LINES), -1)) + list(
+    window = list(range(start - 1, max(-1, start - 1 - lookback), -1)) + list(
         range(start, min(len(lines), start + LOOKAHEAD_LINES)))
     for i in window:
         found = find_dates(lines[i])
         if found and len(lines[i]) <= 200:
             return found[0][1]
+    if not tail:
+        return None
+    last = end if end >= start else start
+    tail = list(range(last, min(len(lines), last + LOOKAHEAD_LINES + 1)))
+    for i in window + tail:
+        found = find_dates(lines[i], month_only=True)
+        if found:
+            return found[0][1]
     return None
 
 
-def byline_fields(lines: list[str], start: int, end: int) -> dict[str, Any]:
-    """Author, editor and outlet from the lines around the body (above it first, then below)."""
+_LABEL_ONLY = re.compile(r"^(?:作者|记者|编辑|责任编辑|来源|文|撰文|执笔)\s*[:：]\s*$")
+_LONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+def byline_fields(lines: list[str], start: int, end: int, title: str = "") -> dict[str, Any]:
+    """Author, editor and outlet from the lines around the body (above it first, then below).
+
+    A label alone on its line (``作者：``) is read with the next line; a line that is only a
+    plausible Chinese name just above the body (under the title) is its author."""
+    from pipeline.bylines import plausible_name
+
     out: dict[str, Any] = {}
     if start < 0:
         return out
     last = end if end >= start else start
-    around = list(range(start - 1, max(-1, start - 1 - LOOKBACK_LINES), -1)) + list(
-        range(start, min(len(lines), start + LOOKAHEAD_LINES))) + list(
+    above = list(range(start - 1, max(-1, start - 1 - LOOKBACK_LINES), -1))
+    around = above + list(range(start, min(len(lines), start + LOOKAHEAD_LINES))) + list(
         range(max(start, last - LOOKAHEAD_LINES), min(len(lines), last + LOOKAHEAD_LINES + 1)))
     for i in around:
         line = lines[i]
-        if len(line) > 200:
-            continue
+        if _LABEL_ONLY.match(line) and i + 1 < len(lines):
+            line = line + lines[i + 1]
         found = parse_byline(line)
         if found.author and "author" not in out:
             out["author"] = found.author
@@ -168,6 +187,11 @@ def byline_fields(lines: list[str], start: int, end: int) -> dict[str, Any]:
             out["editor"] = found.editor
         if found.outlet and "outlet" not in out:
             out["outlet"] = found.outlet
+    if "author" not in out:
+        for i in above[:NEAR_LINES]:
+            if _LONE_NAME.match(lines[i]) and plausible_name(lines[i]) and lines[i] not in title:
+                out["author"] = [lines[i]]
+                break
     return out
 
 
@@ -179,13 +203,19 @@ def page_metadata(tree: lxml.html.HtmlElement, body: str, traf_meta: dict[str, A
     lines = page_lines(tree)
     start, end = body_position(lines, body)
     out: dict[str, Any] = {"title": title}
-    date = date_from_markup(tree) or dateline(lines, start) or parse_date(traf_meta.get("date") or "")
+    # a dateline just above the body is what the page shows its reader; then the markup; then
+    # a dateline further up; then trafilatura's reading
+    date = (dateline(lines, start, -1, lookback=NEAR_LINES, tail=False) if start >= 0 else None) or date_from_markup(tree) \
+        or dateline(lines, start, end) or parse_date(traf_meta.get("date") or "")
     if date:
         out["date"] = date
-    fields = byline_fields(lines, start, end)
+    fields = byline_fields(lines, start, end, title)
     meta_author = meta_content(tree, "author", "article:author", "dc.creator")
-    if "author" not in fields and meta_author and not meta_author.startswith("http"):
-        fields["author"] = [n for n in re.split(r"[\s,，、;；]+", meta_author) if n]
+    if "author" not in fields and meta_author:
+        names = [n for n in re.split(r"[\s,，、;；]+", meta_author) if n]
+        # a site's name, a URL or a slogan in the author tag is no author
+        if names and len(names) <= 6 and all(2 <= len(n) <= 12 and not re.search(r"[\d./@:]", n) for n in names):
+            fields["author"] = names
     if "author" in fields:
         out["authors"] = fields["author"]
         out["author"] = " ".join(fields["author"])
