@@ -16,7 +16,7 @@ import argparse
 import json
 import logging
 import sys
-import tempfile
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,8 +66,13 @@ def readability_extractor():
     return extract
 
 
-def cctv_pages(limit: int, tmp: Path) -> list[GoldPage]:
-    """The CCTV reference as gold pages (title and body from the site's own selectors)."""
+_REFERENCE_FOOTER = re.compile(r"\n-{3,}\n+更新时间：\S*\s*$")
+
+
+def cctv_pages(limit: int) -> list[GoldPage]:
+    """The CCTV reference as gold pages (title and body from the site's own selectors). The
+    footer that the reference's builder appended (``---`` and its own ISO timestamp, which
+    the page does not hold) is dropped."""
     reference = SHARED / "cctv_reference.jsonl"
     pages = []
     with reference.open(encoding="utf-8") as handle:
@@ -75,7 +80,8 @@ def cctv_pages(limit: int, tmp: Path) -> list[GoldPage]:
             row = json.loads(line)
             html = SHARED / "cctv_pages" / Path(row["html_path"]).name
             if html.exists() and row.get("content_text"):
-                pages.append(GoldPage(row["id"], html, row["content_text"], title=row.get("title")))
+                body = _REFERENCE_FOOTER.sub("", row["content_text"])
+                pages.append(GoldPage(row["id"], html, body, title=row.get("title")))
             if len(pages) >= limit:
                 break
     return pages
@@ -98,8 +104,7 @@ def main() -> None:
     }
     sets = {args.gold_dir.name: read_html_gold(args.gold_dir)}
     if args.cctv:
-        with tempfile.TemporaryDirectory() as tmp:
-            sets["cctv"] = cctv_pages(args.cctv, Path(tmp))
+        sets["cctv"] = cctv_pages(args.cctv)
     results: dict[str, dict[str, dict]] = {}
     for set_name, pages in sets.items():
         for name, extract in systems.items():

@@ -8,6 +8,7 @@ recorded by the caller in ``extra["html"]["extractor"]``.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,8 @@ from pipeline.io.html.dom import element_text, squeeze
 
 log = logging.getLogger(__name__)
 
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_COMMA = re.compile(r"[，,；;]")
 # readability's body must hold at least this share of trafilatura's text that it agrees with,
 # else it took one block of a larger article (or a sidebar) and trafilatura's reading wins.
 MIN_COVERAGE = 0.5
@@ -31,6 +34,21 @@ class Candidate:
     @property
     def size(self) -> int:
         return len(squeeze(self.text))
+
+    @property
+    def prose(self) -> str:
+        """Distinct lines that read as prose: a sentence ends in them, or they are long and have
+        a comma (titles, labels and menu words repeated around a player are not prose)."""
+        seen: set[str] = set()
+        out = []
+        for line in self.text.split("\n"):
+            key = squeeze(line)
+            if key in seen:
+                continue
+            seen.add(key)
+            if _SENTENCE_END.search(line) or (len(key) >= 40 and _COMMA.search(line)):
+                out.append(line)
+        return "\n".join(out)
 
 
 def readability_body(page: str) -> Candidate:
@@ -101,8 +119,9 @@ def coverage(of: str, within: str) -> float:
 
 
 def choose_body(candidates: list[Candidate], link_share: dict[str, float] | None = None) -> Candidate:
-    """readability's body unless it is empty, mostly links, or misses most of what trafilatura
-    found (then trafilatura's); ``link_share`` gives each candidate's share of link lines."""
+    """readability's body unless it is empty, mostly links, or misses most of the prose that
+    trafilatura found (then trafilatura's); labels and menu words without a sentence mark do
+    not count as prose. ``link_share`` gives each candidate's share of link lines."""
     link_share = link_share or {}
     readability = next((c for c in candidates if c.extractor == "readability"), None)
     others = [c for c in candidates if c is not readability and c.size]
@@ -113,6 +132,7 @@ def choose_body(candidates: list[Candidate], link_share: dict[str, float] | None
     other = max(others, key=lambda c: c.size)
     if link_share.get(readability.extractor, 0) >= 0.5 > link_share.get(other.extractor, 0):
         return other
-    if other.size > readability.size and coverage(other.text, readability.text) < MIN_COVERAGE:
+    other_prose = squeeze(other.prose)
+    if len(other_prose) > readability.size and coverage(other_prose, readability.text) < MIN_COVERAGE:
         return other
     return readability
