@@ -118,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
     summ.add_argument("--json", action="store_true", help="print the scores as JSON")
 
+    html = tasks.add_parser("html", help="HTML extraction (body, date, author) against hand-labelled pages")
+    html.add_argument("--gold-dir", required=True,
+                      help="folder with original/<id>.html and cleaned/<id>.txt (date/, author/, title/ optional)")
+    html.add_argument("--limit", type=int, help="score only the first N pages")
+    html.add_argument("--config", help="a JSON or TOML config file")
+    html.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
+    html.add_argument("--json", action="store_true", help="print the scores (and each page's) as JSON")
+
     show = sub.add_parser("show", help="print an annotated article with its entities highlighted")
     show.add_argument("file", help="an annotated JSONL written by `zhnews run`")
     show.add_argument("--id", help="the article id (default: the first article)")
@@ -271,7 +279,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return cmd_eval_summary(args)
     if args.task == "ner":
         return cmd_eval_ner(args)
+    if args.task == "html":
+        return cmd_eval_html(args)
     return cmd_eval_seg(args)
+
+
+def cmd_eval_html(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline.evaluation.html import evaluate_html, format_html_scores, read_html_gold, zhnews_extractor
+
+    pages = read_html_gold(args.gold_dir)
+    if args.limit:
+        pages = pages[: args.limit]
+    scores = evaluate_html(pages, zhnews_extractor(_config(args))).to_dict()
+    if args.json:
+        print(json.dumps(scores, ensure_ascii=False))
+    else:
+        print(format_html_scores(scores, args.gold_dir))
+    return EXIT_OK
 
 
 def cmd_eval_ner(args: argparse.Namespace) -> int:

@@ -227,3 +227,28 @@ def zhnews_extractor(config: Any = None) -> Callable[[Path], Extraction]:
                           author=extra.get("author") or extra.get("editor"))
 
     return extract
+
+
+def format_html_scores(scores: dict[str, Any], where: str | Path) -> str:
+    """The table ``zhnews eval html`` prints."""
+    def share(value: float | None, n: int) -> str:
+        return "-" if value is None else f"{value:.3f} ({round(value * n)}/{n})"
+
+    lines = [
+        f"{scores['pages']} pages from {where}; body: character LCS F1 after NFKC, punctuation, symbols and "
+        "whitespace dropped; macro over pages",
+        f"| {'measure':<24} | {'value':>16} |",
+        f"|{'-' * 26}|{'-' * 17}:|",
+        f"| {'body precision':<24} | {scores['precision']:16.3f} |",
+        f"| {'body recall':<24} | {scores['recall']:16.3f} |",
+        f"| {'body F1':<24} | {scores['f1']:16.3f} |",
+        f"| {'empty pages':<24} | {scores['empty']:>16} |",
+        f"| {'date right':<24} | {share(scores['date_accuracy'], scores['pages_with_date']):>16} |",
+        f"| {'author right':<24} | {share(scores['author_accuracy'], scores['pages_with_author']):>16} |",
+        f"| {'title right':<24} | {share(scores['title_accuracy'], scores['pages_with_title']):>16} |",
+        f"| {'ms per page':<24} | {scores['ms_per_page']:16.1f} |",
+    ]
+    worst = sorted(scores["per_page"], key=lambda p: p["f1"])[:5]
+    lines.append("lowest body F1: " + ", ".join(f"{p['id']} {p['f1']:.2f}" + (f" ({p['error']})" if p["error"] else "")
+                                                 for p in worst))
+    return "\n".join(lines)

@@ -7,7 +7,16 @@ from pathlib import Path
 
 from pipeline.errors import ResourceError
 
-SCOPES = ("line", "prefix", "inline")
+# line    the whole paragraph goes when the pattern is found in it (and it has ≤ max_chars)
+# edge    as line, but only in the first EDGE_HEAD or last EDGE_TAIL paragraphs (bylines,
+#         credits: in the middle of a body the same words are an interview or a caption)
+# prefix  the match at the start of a paragraph goes, the rest stays
+# inline  every match anywhere goes
+# tail    a heading (comments, "related reading") in the second half of the body: it and
+#         every paragraph after it go, if they are less than half of the article
+SCOPES = ("line", "edge", "prefix", "inline", "tail")
+EDGE_HEAD = 3
+EDGE_TAIL = 5
 
 
 @dataclass(frozen=True)
@@ -43,10 +52,12 @@ def load_rules(path: Path) -> list[BoilerplateRule]:
     return rules
 
 
-def match_line(rules: list[BoilerplateRule], text: str) -> str | None:
-    """Reason for removing the whole paragraph, or None."""
+def match_line(rules: list[BoilerplateRule], text: str, edge: bool = True) -> str | None:
+    """Reason for removing the whole paragraph, or None; ``edge``: the paragraph is among the
+    first or last few of the body (where ``edge`` rules apply)."""
     for rule in rules:
-        if rule.scope == "line" and (rule.max_chars == 0 or len(text) <= rule.max_chars):
+        if (rule.scope == "line" or (edge and rule.scope == "edge")) and (
+                rule.max_chars == 0 or len(text) <= rule.max_chars):
             if rule.pattern.search(text):
                 return rule.reason
     return None
@@ -74,3 +85,12 @@ def find_inline(rules: list[BoilerplateRule], text: str) -> list[tuple[int, int,
         if not kept or span[0] >= kept[-1][1]:
             kept.append(span)
     return kept
+
+
+def match_tail(rules: list[BoilerplateRule], text: str) -> str | None:
+    """Reason when the paragraph is a heading that starts a block of clutter to the end."""
+    for rule in rules:
+        if rule.scope == "tail" and (rule.max_chars == 0 or len(text) <= rule.max_chars):
+            if rule.pattern.search(text):
+                return rule.reason
+    return None

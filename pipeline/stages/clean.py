@@ -18,7 +18,16 @@ from pipeline.errors import ConfigError, InputError
 from pipeline.record import Article, Removal
 from pipeline.registry import Stage, factory
 from pipeline.resources import fingerprint, read_word_list, resolve, resource_files
-from pipeline.stages.boilerplate import BoilerplateRule, find_inline, load_rules, match_line, match_prefix
+from pipeline.stages.boilerplate import (
+    EDGE_HEAD,
+    EDGE_TAIL,
+    BoilerplateRule,
+    find_inline,
+    load_rules,
+    match_line,
+    match_prefix,
+    match_tail,
+)
 from pipeline.stages.text_normalize import (
     FULLWIDTH_TO_HALFWIDTH,
     han_bigrams,
@@ -120,7 +129,10 @@ class Cleaner(Stage):
         proposed = {(r.raw_start, r.raw_end): r.reason for r in article.removed
                     if r.field == "text" and r.text and raw[r.raw_start:r.raw_end] == r.text}
         paragraphs = self._split(raw, removed, proposed)
-        paragraphs = [p for p in paragraphs if self._apply_rules(p, raw, removed)]
+        paragraphs = self._cut_tail(paragraphs, raw, removed)
+        count = len(paragraphs)
+        paragraphs = [p for i, p in enumerate(paragraphs)
+                      if self._apply_rules(p, raw, removed, edge=i < EDGE_HEAD or i >= count - EDGE_TAIL)]
 
         title, title_removal = self._clean_title(article.title), -1
         if not title and self.config.title_from_first_line and len(paragraphs) >= 2:
@@ -154,7 +166,7 @@ class Cleaner(Stage):
             ) if removed else ""
             raise InputError(f"empty article: no text left after cleaning{what}", article.source)
         visible = sum(1 for c in text if not c.isspace())
-        quality = []
+        quality = ["not_article"] if "not_article" in flags else []  # the HTML reader's verdict
         if han_count(text) / visible < self.config.min_han_ratio:
             quality.append("non_chinese")
         if visible < self.config.min_chars:
@@ -257,7 +269,19 @@ class Cleaner(Stage):
                 paragraphs.append(para)
         return paragraphs
 
-    def _apply_rules(self, para: _Paragraph, raw: str, removed: list[Removal]) -> bool:
+    def _cut_tail(self, paragraphs: list[_Paragraph], raw: str, removed: list[Removal]) -> list[_Paragraph]:
+        """A comment block or a related-reading list at the end: its heading (a ``tail`` rule) in
+        the second half of the body, and everything after it, when that is under half the text."""
+        total = sum(len(p.text) for p in paragraphs)
+        for i in range(len(paragraphs) // 2, len(paragraphs)):
+            reason = match_tail(self.rules, paragraphs[i].text)
+            if reason and sum(len(p.text) for p in paragraphs[i:]) * 2 < total:
+                for para in paragraphs[i:]:
+                    self._remove_paragraph(para, raw, reason, removed)
+                return paragraphs[:i]
+        return paragraphs
+
+    def _apply_rules(self, para: _Paragraph, raw: str, removed: list[Removal], edge: bool = True) -> bool:
         """Cut prefixes and inline noise; return False when the whole paragraph goes."""
         while para.text:
             hit = match_prefix(self.rules, para.text)
@@ -273,7 +297,7 @@ class Cleaner(Stage):
         para.strip()
         if not para.text:
             return False
-        reason = match_line(self.rules, para.text)
+        reason = match_line(self.rules, para.text, edge)
         if reason:
             self._remove_paragraph(para, raw, reason, removed)
             return False
@@ -290,7 +314,11 @@ class Cleaner(Stage):
         if len(title) < 4:
             return paragraphs
         kept = []
-        for para in paragraphs:
+        for index, para in enumerate(paragraphs):
+            if index == 0 and len(para.text) >= 4 and para.text in title and para.text != title:
+                # a piece of the title left at the top of the body (a title cut short elsewhere)
+                self._remove_paragraph(para, raw, "repeated_title", removed)
+                continue
             if para.text.startswith(title):
                 s, e = para.cut(0, len(title))
                 removed.append(Removal(raw[s:e], "repeated_title", s, e))

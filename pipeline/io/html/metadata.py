@@ -84,9 +84,23 @@ def choose_title(candidates: list[str], body: str, site_name: str = "") -> str:
     choice = good[0][2]
     for _, _, other in good:
         if other != choice and other.startswith(choice) and len(other) > len(choice) and \
-                not _TITLE_SEPARATORS.search(other[len(choice):len(choice) + 3]):
+                not _TITLE_SEPARATORS.match(other[len(choice):]):
             choice = other
-    return strip_site_name(choice, site_name)
+    return strip_site_name(drop_unshared_parts(choice, body_grams), site_name)
+
+
+def drop_unshared_parts(title: str, body_grams: set[str]) -> str:
+    """The site's or channel's name around a title (``…-新华网``, ``…_中国政府网``): short parts
+    between separators that the body does not share are dropped, if a shared part is left."""
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    if len(parts) < 2:
+        return title
+    shared = [p for p in parts if len(squeeze(p)) > 12 or _agreement(p, body_grams) >= 0.34]
+    if not shared or len(shared) == len(parts):
+        return title
+    start = title.find(shared[0])
+    end = title.rfind(shared[-1]) + len(shared[-1])
+    return title[start:end].strip()
 
 
 def strip_site_name(title: str, site_name: str) -> str:
@@ -208,7 +222,9 @@ def page_metadata(tree: lxml.html.HtmlElement, body: str, traf_meta: dict[str, A
     date = (dateline(lines, start, -1, lookback=NEAR_LINES, tail=False) if start >= 0 else None) or date_from_markup(tree) \
         or dateline(lines, start, end) or parse_date(traf_meta.get("date") or "")
     if date:
-        out["date"] = date
+        out["date"] = date[:10]  # YYYY-MM-DD (YYYY-MM for an issue's month)
+        if len(date) > 10:
+            out["datetime"] = date  # YYYY-MM-DDTHH:MM[:SS], when the page gives the time
     fields = byline_fields(lines, start, end, title)
     meta_author = meta_content(tree, "author", "article:author", "dc.creator")
     if "author" not in fields and meta_author:
