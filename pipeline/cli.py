@@ -196,6 +196,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     expand_inputs(args.inputs)  # fail fast on a missing input, before loading models
     output = Path(args.output) if args.output else _default_output(args.inputs)
     shard = parse_shard(args.shard) if args.shard else None
+    from pipeline.io.output_paths import check_output_paths
+    from pipeline.manifest import manifest_path
+    from pipeline.runner import default_rejects_path
+
+    rejects = Path(args.rejects) if getattr(args, "rejects", None) else default_rejects_path(output)
+    # an output over or inside the inputs is refused before anything is opened for writing
+    check_output_paths(args.inputs, {"output": output, "rejects": rejects, "manifest": manifest_path(output)})
     ensure_writable(output)  # fail fast, before the models load
     workers = args.workers or default_workers()
     if workers < 1 or args.batch_size < 1:

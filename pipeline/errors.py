@@ -38,3 +38,8 @@ class StageError(PipelineError, RuntimeError):
 
 class OutputError(PipelineError, OSError):
     """The output cannot be written (unwritable path, full disk)."""
+
+
+class UsageError(InputError):
+    """The command itself is wrong (an output that is an input, a second run on one output):
+    nothing was read or written; exit status 2."""

@@ -23,7 +23,8 @@ from pipeline.dedup import DuplicateIndex
 from pipeline.errors import ConfigError
 from pipeline.io.readers import estimate_count, read_inputs
 from pipeline.io.writers import JsonlWriter
-from pipeline.manifest import RunManifest
+from pipeline.io.output_paths import OutputLock, check_output_paths
+from pipeline.manifest import RunManifest, manifest_path
 from pipeline.nlp import Pipeline
 from pipeline.parallel import annotate_in_pool, annotate_in_process
 from pipeline.record import Article, Rejected
@@ -103,6 +104,36 @@ def _select(stream: Iterable[Article | Rejected], shard: tuple[int, int] | None,
 
 
 def run_corpus(
+    inputs: Iterable[str | Path],
+    output: str | Path,
+    *,
+    nlp: Pipeline | None = None,
+    config: PipelineConfig | None = None,
+    rejects: str | Path | None = None,
+    batch_size: int = 128,
+    workers: int = 1,
+    ordered: bool = True,
+    resume: bool = False,
+    shard: tuple[int, int] | None = None,
+    progress: bool = True,
+    engine: str = "local",
+) -> RunReport:
+    """Annotate every input article into ``output``; unreadable or failing ones go to ``rejects``.
+
+    Refused before anything is written (``UsageError``): an output, rejects or manifest path
+    that is an input or lies inside an input directory, and a second run on an output that
+    another run is writing (an exclusive lock on ``OUT.lock``)."""
+    output = Path(output)
+    rejects_path = Path(rejects) if rejects else default_rejects_path(output)
+    check_output_paths([str(i) for i in inputs],
+                       {"output": output, "rejects": rejects_path, "manifest": manifest_path(output)})
+    with OutputLock(output):
+        return _run_locked(inputs, output, nlp=nlp, config=config, rejects=rejects, batch_size=batch_size,
+                           workers=workers, ordered=ordered, resume=resume, shard=shard, progress=progress,
+                           engine=engine)
+
+
+def _run_locked(
     inputs: Iterable[str | Path],
     output: str | Path,
     *,
