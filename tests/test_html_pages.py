@@ -4,6 +4,7 @@ Each page is built here (no copies of shared pages); each test states one behavi
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,36 @@ def test_interview_questions_and_captions_inside_a_body_are_kept():
     article = clean(Article(id="b", source="t.txt", text="\n".join(interview)))
     for line in interview[3:8]:
         assert line in article.text, line
+
+
+def test_eval_html_scores_a_gold_folder_the_team_writes(tmp_path, capsys):
+    from pipeline.cli import main
+
+    for kind in ("original", "cleaned", "date", "author"):
+        (tmp_path / kind).mkdir()
+    byline = "<p class=\"info\">2024年1月6日 10:30　来源：新华网　记者 张伟</p>"
+    (tmp_path / "original" / "p1.html").write_text(article_html(byline=byline), encoding="utf-8")
+    (tmp_path / "cleaned" / "p1.txt").write_text("\n".join(PARAGRAPHS), encoding="utf-8")
+    (tmp_path / "date" / "p1.txt").write_text("2024-01-06 10:30", encoding="utf-8")
+    (tmp_path / "author" / "p1.txt").write_text("张伟", encoding="utf-8")
+    (tmp_path / "original" / "p2.html").write_text("<html><body></body></html>", encoding="utf-8")
+    (tmp_path / "cleaned" / "p2.txt").write_text(PARAGRAPHS[0], encoding="utf-8")
+    assert main(["eval", "html", "--gold-dir", str(tmp_path), "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    pages = {p["id"]: p for p in scores["per_page"]}
+    assert pages["p1"]["f1"] > 0.99 and pages["p1"]["date"] and pages["p1"]["author"]
+    assert pages["p2"]["empty"] and pages["p2"]["f1"] == 0.0 and "no extractable" in pages["p2"]["error"]
+    assert scores["empty"] == 1 and scores["date_accuracy"] == 1.0
+
+
+CWCED = Path(__file__).resolve().parents[2] / "shared" / "data" / "html" / "cwced_dev"
+
+
+@pytest.mark.skipif(not CWCED.is_dir(), reason="../shared/data/html/cwced_dev is absent")
+def test_eval_html_on_the_human_labelled_pages_meets_the_bars():
+    from pipeline.evaluation.html import evaluate_html, read_html_gold, zhnews_extractor
+
+    scores = evaluate_html(read_html_gold(CWCED), zhnews_extractor()).to_dict()
+    assert scores["f1"] >= 0.92
+    assert scores["empty"] == 0
+    assert scores["date_accuracy"] >= 0.85 and scores["author_accuracy"] >= 0.5
