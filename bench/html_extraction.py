@@ -15,14 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sys
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluation.html import (  # noqa: E402
+from pipeline.evaluation.html import (
     Extraction,
     GoldPage,
     evaluate_html,

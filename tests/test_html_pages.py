@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import PipelineConfig
-from pipeline.io.decode import decode_text, declared_encoding
+from pipeline.io.decode import declared_encoding, decode_text
 from pipeline.io.readers import read_html
 from pipeline.record import Article, Rejected
 from pipeline.stages.clean import Cleaner

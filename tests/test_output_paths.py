@@ -53,10 +53,8 @@ def test_output_paths_symlinked_output_to_the_input_is_refused(tmp_path):
 
 def test_output_paths_second_writer_is_refused_with_the_first_ones_pid(tmp_path):
     output = tmp_path / "out.jsonl"
-    with OutputLock(output):
-        with pytest.raises(UsageError, match=r"another run \(pid \d+\)"):
-            with OutputLock(output):
-                pass
+    with OutputLock(output), pytest.raises(UsageError, match=r"another run \(pid \d+\)"), OutputLock(output):
+        pass
     with OutputLock(output):  # released: a later run goes ahead
         pass
     assert not (tmp_path / "out.jsonl.lock").exists()

@@ -23,7 +23,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # charset=… in a <meta> (either form) or encoding="…" in an XML declaration
-_DECLARED = re.compile(rb"""(?:charset\s*=\s*["']?\s*|<\?xml[^>]*encoding\s*=\s*["'])([A-Za-z0-9_.:\-]{2,40})""", re.I)
+_DECLARED = re.compile(rb"""(?:charset\s*=\s*["']?\s*|<\?xml[^>]*encoding\s*=\s*["'])([A-Za-z0-9_.:\-]{2,40})""", re.IGNORECASE)
 # Labels that mean "some GB encoding": decoded as GB18030, which contains them all.
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "csgb2312", "chinese",
               "hz-gb-2312", "x-euc-cn", "windows-936", "gb_2312", "iso-ir-58"}

@@ -163,7 +163,7 @@ def dateline(lines: list[str], start: int, end: int, lookback: int = LOOKBACK_LI
             return found[0][1]
     if not tail:
         return None
-    last = end if end >= start else start
+    last = max(end, start)
     tail = list(range(last, min(len(lines), last + LOOKAHEAD_LINES + 1)))
     for i in window + tail:
         found = find_dates(lines[i], month_only=True)
@@ -186,7 +186,7 @@ def byline_fields(lines: list[str], start: int, end: int, title: str = "") -> di
     out: dict[str, Any] = {}
     if start < 0:
         return out
-    last = end if end >= start else start
+    last = max(end, start)
     above = list(range(start - 1, max(-1, start - 1 - LOOKBACK_LINES), -1))
     around = above + list(range(start, min(len(lines), start + LOOKAHEAD_LINES))) + list(
         range(max(start, last - LOOKAHEAD_LINES), min(len(lines), last + LOOKAHEAD_LINES + 1)))
