@@ -273,7 +273,8 @@ class Cleaner(Stage):
         """A comment block or a related-reading list at the end: its heading (a ``tail`` rule) in
         the second half of the body, and everything after it, when that is under half the text."""
         total = sum(len(p.text) for p in paragraphs)
-        for i in range(len(paragraphs) // 2, len(paragraphs)):
+        # a heading with nothing after it is a prompt, left to the line rules (发表评论 alone: comment_box)
+        for i in range(len(paragraphs) // 2, len(paragraphs) - 1):
             reason = match_tail(self.rules, paragraphs[i].text)
             if reason and sum(len(p.text) for p in paragraphs[i:]) * 2 < total:
                 for para in paragraphs[i:]:
