@@ -1,8 +1,10 @@
 """The ``clean`` stage: from raw scraped text to a clean body, recording every removal.
 
-Steps, in order: drop invisible and control characters; strip whitespace; make full-width
-letters and digits half-width (a 1:1 map, so offsets are kept); cut boilerplate by the
-rules in ``models/boilerplate.tsv``; take a headline-like first line as the title when
+Steps, in order: apply the cuts the reader proposed (the HTML reader's link lines); drop
+invisible and control characters; strip whitespace; make full-width letters and digits
+half-width (a 1:1 map, so offsets are kept); cut a comment or related block at the end
+(``tail`` rules), then boilerplate by the rules in ``models/boilerplate.tsv`` (bylines and
+credits only at the edges of the body), parsing removed bylines into ``extra`` fields; take a headline-like first line as the title when
 the input has none; cut a title repeated at the start of a paragraph; flag and drop a
 spam title that shares almost nothing with the body; drop repeated paragraphs (exact
 repeats and fragments of the text that recur elsewhere, such as a duplicated lead).
@@ -38,7 +40,7 @@ from pipeline.stages.text_normalize import (
 
 _SENTENCE_END = "。！？!?…;；,，:：、"
 # Removal reasons whose text is parsed into author/editor/outlet fields.
-BYLINE_REASONS = frozenset({"byline", "source_line", "editor_line", "image_credit"})
+BYLINE_REASONS = frozenset({"byline", "source_line", "editor_line"})  # not image credits: 来源：视觉中国 is no outlet
 
 
 @dataclass
