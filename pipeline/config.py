@@ -22,8 +22,14 @@ class InputConfig:
     text_fields: list[str] = field(default_factory=lambda: ["text", "content", "body", "article"])
     title_fields: list[str] = field(default_factory=lambda: ["title", "headline"])
     id_fields: list[str] = field(default_factory=lambda: ["id", "uuid", "doc_id"])
-    max_chars: int = 1_000_000  # articles longer than this are rejected or truncated
-    on_too_long: str = "reject"  # "reject" or "truncate" (flagged `truncated`)
+    # articles longer than this (ten times the longest CCTV item) are handled as on_too_long says;
+    # a worker's memory stays under 1 GB up to about a million characters
+    max_chars: int = 200_000
+    on_too_long: str = "reject"  # "reject", "split" (parts ID#part1…, flagged `split`) or "truncate"
+    # what is read at all (0: no limit); each over-limit input is a reject naming the setting
+    max_file_bytes: int = 64 << 20  # a .txt or HTML file, read whole
+    max_line_bytes: int = 64 << 20  # one JSONL line (a longer one is skipped without being held)
+    max_decompressed_bytes: int = 64 << 30  # what one .gz file may inflate to (a bomb guard)
     timeout_s: float = 60.0  # per article and stage; 0 turns the limit off
 
 
@@ -72,6 +78,7 @@ class EntityConfig:
     rules: bool = True
     batch_size: int = 128
     threads: int = 1  # ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose
+    window_chars: int = 512  # longer sentences are tagged in pieces cut at commas (bounded memory)
 
 
 @dataclass
@@ -200,4 +207,13 @@ def _update(obj: Any, data: dict[str, Any], where: str) -> None:
             value = [v for v in value.split(",") if v]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(f"setting {path!r} must be {expected.__name__}, got {value!r}")
+        if path in CHOICES and value not in CHOICES[path]:
+            raise ConfigError(f"setting {path!r} must be one of {', '.join(CHOICES[path])}, got {value!r}")
         setattr(obj, key, value)
+
+
+# settings that take one of a few words
+CHOICES: dict[str, tuple[str, ...]] = {
+    "input.on_too_long": ("reject", "split", "truncate"),
+    "clean.low_quality": ("flag", "reject"),
+}

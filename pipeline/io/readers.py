@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import gzip
+import io
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ import orjson
 from pipeline.config import InputConfig
 from pipeline.errors import InputError
 from pipeline.io.decode import Decoded, decode_text
+from pipeline.io.files import LimitedReader, LongLine, bounded_lines, open_regular, read_limited, regular_file_problem
 from pipeline.record import Article, Rejected, Removal, article_id
 
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm", ".shtml", ".parquet")
@@ -62,12 +64,18 @@ def _expand(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected]:
                 for child in sorted(p for p in path.rglob("*") if not p.is_dir()):
                     if child.name.startswith("."):
                         continue
-                    if _suffix(child) in SUPPORTED_SUFFIXES:
+                    problem = regular_file_problem(child)
+                    if problem is not None:
+                        yield Rejected(str(child), problem)
+                    elif _suffix(child) in SUPPORTED_SUFFIXES:
                         yield child
                     else:
                         yield Rejected(str(child), f"unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)}")
             elif path.exists():
-                yield path
+                problem = regular_file_problem(path)
+                yield path if problem is None else Rejected(str(path), problem)
+            elif path.is_symlink():
+                yield Rejected(str(path), regular_file_problem(path) or "broken symlink")
             else:
                 raise InputError(f"input {text!r} does not exist")
 
@@ -83,9 +91,9 @@ def estimate_count(inputs: Iterable[str | Path]) -> int | None:
             return None
         elif _suffix(entry) == ".jsonl":
             try:
-                with entry.open("rb") as handle:
+                with open_regular(entry) as handle:
                     total += sum(1 for line in handle if line.strip())
-            except OSError:
+            except (OSError, InputError):
                 total += 1
         else:
             total += 1
@@ -94,6 +102,14 @@ def estimate_count(inputs: Iterable[str | Path]) -> int | None:
 
 def read_inputs(inputs: Iterable[str | Path], config: InputConfig | None = None) -> Iterator[Article | Rejected]:
     config = config or InputConfig()
+    for item in _read_entries(inputs, config):
+        if isinstance(item, Article) and config.on_too_long == "split" and len(item.text) > config.max_chars > 0:
+            yield from split_long(item, config.max_chars)
+        else:
+            yield item
+
+
+def _read_entries(inputs: Iterable[str | Path], config: InputConfig) -> Iterator[Article | Rejected]:
     for entry in expand_inputs(inputs):
         if isinstance(entry, Rejected):
             yield entry
@@ -109,17 +125,16 @@ def read_inputs(inputs: Iterable[str | Path], config: InputConfig | None = None)
             yield read_txt(entry, config)
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from exc
+def _read_bytes(path: Path, config: InputConfig) -> bytes:
+    return read_limited(path, config.max_file_bytes)
 
 
 def _checked(article: Article, config: InputConfig) -> Article | Rejected:
-    """Apply the size limit: reject, or (``input.on_too_long=truncate``) cut and flag ``truncated``."""
+    """Apply the size limit ``input.max_chars`` as ``input.on_too_long`` says: ``reject`` (the
+    default), ``truncate`` (cut, flagged ``truncated``) or ``split`` (left whole here; split into
+    parts by :func:`split_long` in :func:`read_inputs`)."""
     size = len(article.text)
-    if size <= config.max_chars:
+    if size <= config.max_chars or config.max_chars <= 0 or config.on_too_long == "split":
         return article
     if config.on_too_long == "truncate":
         article.text = article.text[: config.max_chars]
@@ -127,12 +142,45 @@ def _checked(article: Article, config: InputConfig) -> Article | Rejected:
         article.extra["original_chars"] = size
         return article
     return Rejected(article.source, f"article too long: {size} characters > input.max_chars={config.max_chars} "
-                    "(or set input.on_too_long=truncate)", article.id)
+                    "(or set input.on_too_long=split or truncate)", article.id)
 
 
-def _decoded(path: Path, html: bool = False) -> Decoded | Rejected:
+def split_long(article: Article, max_chars: int) -> list[Article]:
+    """An article over ``max_chars`` as consecutive parts of at most ``max_chars`` characters,
+    cut after a line break where there is one in the second half of a part, else after a
+    sentence end, else anywhere. Part k of N has the id ``ID#partK``, the flag ``split`` and
+    ``extra["part"] = {"index": k, "of": N, "article": ID, "offset": where it starts}``, so a
+    part's spans map back to the whole by adding that offset."""
+    text = article.text
+    if max_chars <= 0 or len(text) <= max_chars:
+        return [article]
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > max_chars:
+        window = text[start : start + max_chars]
+        cut = window.rfind("\n") + 1
+        if cut <= max_chars // 2:
+            ends = [window.rfind(mark) + 1 for mark in "。！？!?"]
+            cut = max(ends) if max(ends) > max_chars // 2 else max_chars
+        bounds.append((start, start + cut))
+        start += cut
+    bounds.append((start, len(text)))
+    parts = []
+    for k, (a, b) in enumerate(bounds, 1):
+        parts.append(Article(
+            id=f"{article.id}#part{k}", source=article.source, title=article.title, text=text[a:b],
+            removed=[Removal(r.text, r.reason, r.raw_start - a, r.raw_end - a, r.field) if r.field == "text"
+                     else r for r in article.removed
+                     if (r.field == "text" and a <= r.raw_start and r.raw_end <= b) or (r.field != "text" and k == 1)],
+            flags=[*article.flags, "split"],
+            extra={**article.extra, "part": {"index": k, "of": len(bounds), "article": article.id, "offset": a}},
+        ))
+    return parts
+
+
+def _decoded(path: Path, config: InputConfig, html: bool = False) -> Decoded | Rejected:
     try:
-        return decode_text(_read_bytes(path), str(path), html=html)
+        return decode_text(_read_bytes(path, config), str(path), html=html)
     except InputError as exc:
         return Rejected(str(path), exc.reason)
 
@@ -145,7 +193,7 @@ def _decode_flags(decoded: Decoded) -> list[str]:
 def read_txt(path: Path, config: InputConfig) -> Article | Rejected:
     """One article per file; the cleaning stage takes a headline-like first line as the title."""
     source = str(path)
-    decoded = _decoded(path)
+    decoded = _decoded(path, config)
     if isinstance(decoded, Rejected):
         return decoded
     text = decoded.text
@@ -155,7 +203,7 @@ def read_txt(path: Path, config: InputConfig) -> Article | Rejected:
 
 def read_html(path: Path, config: InputConfig) -> Article | Rejected:
     """Body, title, date, author and outlet of a news page (see :mod:`pipeline.io.html`)."""
-    decoded = _decoded(path, html=True)
+    decoded = _decoded(path, config, html=True)
     if isinstance(decoded, Rejected):
         return decoded
     return html_article(decoded.text, str(path), config, flags=_decode_flags(decoded))
@@ -185,25 +233,36 @@ def html_article(page: str, source: str, config: InputConfig, *, flags: list[str
     return _checked(article, config)
 
 
-def _open_lines(path: Path) -> Iterator[bytes]:
-    if path.name.lower().endswith(".gz"):
-        with gzip.open(path, "rb") as handle:
-            yield from handle
-    else:
-        with path.open("rb") as handle:
-            yield from handle
+def _open_lines(path: Path, config: InputConfig) -> Iterator[bytes | LongLine]:
+    """Lines of a JSONL file, each bounded by ``input.max_line_bytes``; a ``.gz`` file is
+    decompressed as a stream that stops at ``input.max_decompressed_bytes``."""
+    with open_regular(path) as raw:
+        if path.name.lower().endswith(".gz"):
+            inflated = gzip.GzipFile(fileobj=raw, mode="rb")
+            handle = io.BufferedReader(LimitedReader(inflated, config.max_decompressed_bytes, str(path)))  # type: ignore[arg-type]
+            with handle:
+                yield from bounded_lines(handle, config.max_line_bytes)  # type: ignore[arg-type]
+        else:
+            yield from bounded_lines(raw, config.max_line_bytes)
 
 
 def read_jsonl(path: Path, config: InputConfig) -> Iterator[Article | Rejected]:
     """One article per line. Each bad line becomes a ``Rejected`` naming ``file:line``."""
     lineno = 0
     try:
-        for lineno, raw in enumerate(_open_lines(path), 1):
+        for lineno, raw in enumerate(_open_lines(path, config), 1):
             source = f"{path}:{lineno}"
+            if isinstance(raw, LongLine):
+                yield Rejected(source, f"line too long: {raw.size} bytes > input.max_line_bytes="
+                               f"{config.max_line_bytes} (skipped without reading it whole)")
+                continue
             if not raw.strip():
                 continue
             yield _jsonl_article(raw, source, config)
-    except (OSError, EOFError, zlib.error) as exc:
+    except InputError as exc:  # not a regular file, or past the decompression limit
+        where = f"{path}:{lineno + 1}" if lineno else str(path)
+        yield Rejected(where, exc.reason)
+    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         where = f"{path}:{lineno + 1}" if lineno else str(path)
         yield Rejected(where, f"cannot read further: {type(exc).__name__}: {exc} (corrupt or truncated file)")
 
@@ -222,10 +281,17 @@ def read_dataset(path: Path, config: InputConfig) -> Iterator[Article | Rejected
 
 
 def _first(record: dict[str, Any], names: list[str]) -> tuple[str | None, Any]:
+    """The first of ``names`` the record has with a value; an empty or blank string gives way
+    to a later field that has text (``{"text": "", "content": "…"}`` reads ``content``)."""
+    found: tuple[str | None, Any] = (None, None)
     for name in names:
         if name in record:
-            return name, record[name]
-    return None, None
+            value = record[name]
+            if not (value is None or (isinstance(value, str) and not value.strip())):
+                return name, value
+            if found[0] is None:
+                found = (name, value)
+    return found
 
 
 def _jsonl_article(raw: bytes, source: str, config: InputConfig) -> Article | Rejected:
@@ -245,7 +311,11 @@ def _jsonl_article(raw: bytes, source: str, config: InputConfig) -> Article | Re
 def _record_article(record: dict[str, Any], source: str, config: InputConfig) -> Article | Rejected:
     text_field, text = _first(record, config.text_fields)
     if text_field is None:
-        return Rejected(source, f"no text field (looked for {', '.join(config.text_fields)})")
+        fields = ", ".join(list(record)[:12]) or "none"
+        return Rejected(source, f"no text field (looked for {', '.join(config.text_fields)}; the record has "
+                        f"{fields}): name yours with --set input.text_fields=FIELD")
+    if text is None:
+        text = ""
     if not isinstance(text, str):
         return Rejected(source, f"field {text_field!r} must be a string, got {type(text).__name__}")
     title_field, title = _first(record, config.title_fields)

@@ -47,6 +47,7 @@ from pipeline.stages.name_runs import load_name_model, load_surnames, person_blo
 from pipeline.stages.ner_head import get_head_tagger
 from pipeline.stages.numeric_rules import find_numeric
 from pipeline.stages.segmenter import jieba_freq_table, jieba_pos_table
+from pipeline.stages.sentences import windows
 from pipeline.stages.speaker_rules import speaker_candidates
 
 _GPE_SUFFIX = re.compile(r"(国|省|市|县|区|州|自治区|自治州|特别行政区|镇|乡|村|盟|旗)$")
@@ -114,6 +115,23 @@ def load_divisions(name: str = "china_divisions.txt") -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
+GROUP_CHARS = 32_768
+
+
+def _groups(texts: list[str], budget: int) -> list[tuple[int, int]]:
+    """Consecutive ``[a, b)`` ranges of ``texts`` of about ``budget`` characters each."""
+    out: list[tuple[int, int]] = []
+    start = size = 0
+    for i, text in enumerate(texts):
+        if size and size + len(text) > budget:
+            out.append((start, i))
+            start, size = i, 0
+        size += len(text)
+    if start < len(texts):
+        out.append((start, len(texts)))
+    return out
+
+
 class EntityRecognizer(Stage):
     name = "entities"
     batched = True
@@ -169,12 +187,24 @@ class EntityRecognizer(Stage):
         pieces: list[tuple[int, int]] = []  # (article index, sentence start)
         texts: list[str] = []
         for i, article in enumerate(articles):
-            for start, end in article.sentences:
-                pieces.append((i, start))
-                texts.append(article.text[start:end])
-        analyses = self.tagger.analyse(texts) if self.tagger else [[] for _ in texts]
-        predicted = self.hf.predict(texts) if self.hf else [[] for _ in texts]
-        by_head = self.heads.predict(texts) if self.heads else []
+            for sentence_start, sentence_end in article.sentences:
+                # a sentence of thousands of characters (a table flattened, a run of digits) is
+                # tagged in windows: the encoder's memory grows with the longest text of a batch
+                for start, end in windows(article.text, sentence_start, sentence_end, self.config.window_chars):
+                    pieces.append((i, start))
+                    texts.append(article.text[start:end])
+        analyses: list = []
+        predicted: list = []
+        by_head: list = [[] for _ in (self.heads.heads if self.heads else [])]
+        # the encoder's states of a group are dropped before the next group: memory follows
+        # GROUP_CHARS, not the size of the batch (128 long articles, or one of a million characters)
+        for a, b in _groups(texts, GROUP_CHARS):
+            group = texts[a:b]
+            analyses.extend(self.tagger.analyse(group) if self.tagger else [[] for _ in group])
+            predicted.extend(self.hf.predict(group) if self.hf else [[] for _ in group])
+            if self.heads:
+                for spans_so_far, head_spans in zip(by_head, self.heads.predict(group)):
+                    spans_so_far.extend(head_spans)
         candidates: list[list[tuple[int, int, str, str, str]]] = [[] for _ in articles]
         fillers: list[list[tuple[int, int, str, str, str]]] = [[] for _ in articles]
         for n, ((i, offset), text, words, spans) in enumerate(zip(pieces, texts, analyses, predicted)):

@@ -56,6 +56,16 @@ def _add_capped(spans: list[tuple[int, int]], line: str, offset: int, start: int
         spans.append((offset + start, offset + end))
 
 
+def windows(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``max_chars``, cut at soft breaks where there are
+    some: what a tagger is given of one very long sentence, so memory stays bounded."""
+    if not max_chars or end - start <= max_chars:
+        return [(start, end)]
+    spans: list[tuple[int, int]] = []
+    _add_capped(spans, text, 0, start, end, max_chars)
+    return spans
+
+
 class SentenceSplitter(Stage):
     name = "sentences"
 
