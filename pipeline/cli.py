@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.config import PipelineConfig
-from pipeline.errors import ConfigError, InputError, PipelineError
+from pipeline.errors import ConfigError, InputError, PipelineError, Terminated
+from pipeline.render import terminal_safe
 from pipeline.version import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTS = 0, 1, 2, 3
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--unordered", action="store_true", help="write records as batches finish, not in input order")
     run.add_argument("--resume", action="store_true",
                      help="continue an interrupted run: repair the output's last line, skip what is done")
+    run.add_argument("--force-config", action="store_true",
+                     help="with --resume: go on although the output was written with other settings")
     run.add_argument("--shard", metavar="I/N", help="process only the I-th of N deterministic parts of the input")
     run.add_argument("--engine", choices=["local", "ray"], default="local",
                      help="local processes (default) or a Ray cluster (pip install 'zhnews[distributed]')")
@@ -140,11 +143,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
-        print(f"zhnews: error: {exc}", file=sys.stderr)
+        print(f"zhnews: error: {terminal_safe(str(exc), keep_newlines=False)}", file=sys.stderr)
         return EXIT_USAGE
     except PipelineError as exc:
-        print(f"zhnews: error: {exc}", file=sys.stderr)
+        print(f"zhnews: error: {terminal_safe(str(exc), keep_newlines=False)}", file=sys.stderr)
         return EXIT_ERROR
+    except Terminated:
+        print("zhnews: terminated (SIGTERM); what was written is complete and kept (run `zhnews run` again with "
+              "--resume to finish)", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("zhnews: interrupted; what was written is complete and kept (run `zhnews run` again with --resume "
               "to finish)", file=sys.stderr)
@@ -211,7 +218,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     report = run_corpus(
         args.inputs, output, nlp=nlp, rejects=args.rejects, batch_size=args.batch_size,
         workers=args.workers if args.engine == "ray" and args.workers else workers,
-        ordered=not args.unordered, resume=args.resume, shard=shard, progress=not args.quiet, engine=args.engine,
+        ordered=not args.unordered, resume=args.resume, force_config=args.force_config, shard=shard,
+        progress=not args.quiet, engine=args.engine,
     )
     if not args.quiet:
         from pipeline.report import print_run_report
@@ -258,14 +266,27 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from pipeline.exports import import_annotations
+    from pipeline.io.annotations import import_annotations
+    from pipeline.io.output_paths import check_output_paths
     from pipeline.io.writers import JsonlWriter
+    from pipeline.runner import default_rejects_path
 
-    records = import_annotations(args.file, args.fmt, args.base)
-    with JsonlWriter(args.output) as out:
-        for article in records:
+    output = Path(args.output)
+    rejects = default_rejects_path(output)
+    check_output_paths([args.file, *([args.base] if args.base else [])], {"output": output, "rejects": rejects})
+    result = import_annotations(args.file, args.fmt, args.base)
+    with JsonlWriter(output) as out, JsonlWriter(rejects) as bad:
+        for article in result.records:
             out.write(article)
-    print(f"imported {len(records)} corrected articles from {args.file} into {args.output}", file=sys.stderr)
+        for rejected in result.rejected:
+            bad.write_reject(rejected.to_dict())
+    print(f"imported {len(result.records)} corrected articles from {args.file} into {output}", file=sys.stderr)
+    if result.rejected:
+        for rejected in result.rejected[:5]:
+            print(terminal_safe(f"  rejected {rejected.source}: {rejected.reason}", keep_newlines=False),
+                  file=sys.stderr)
+        print(f"{len(result.rejected)} item(s) rejected, none of them written: see {rejects}", file=sys.stderr)
+        return EXIT_REJECTS
     return EXIT_OK
 
 
@@ -410,14 +431,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     if chosen is None:
         wanted = f"id {args.id!r}" if args.id else f"index {args.index}"
         raise InputError(f"no article with {wanted} in {args.file}")
+    from pipeline.render import terminal_markup as safe
+
     console = Console()
-    console.rule(f"[bold]{chosen.title or '(no title)'}")
-    console.print(f"[dim]id {chosen.id} · {chosen.source} · flags: {', '.join(chosen.flags) or '-'}")
+    console.rule(f"[bold]{safe(chosen.title) or '(no title)'}")
+    console.print(f"[dim]id {safe(chosen.id)} · {safe(chosen.source)} · flags: "
+                  f"{safe(', '.join(chosen.flags)) or '-'}")
     console.print(article_rich(chosen))
     console.rule("summary")
-    console.print(chosen.summary.text)
-    console.print("[bold]keywords:[/] " + "、".join(k.text for k in chosen.keywords))
-    console.print("[bold]entities:[/] " + "  ".join(f"{e.text}/{e.label}" for e in chosen.entities[:60]))
+    console.print(safe(chosen.summary.text))
+    console.print("[bold]keywords:[/] " + safe("、".join(k.text for k in chosen.keywords)))
+    console.print("[bold]entities:[/] " + safe("  ".join(f"{e.text}/{e.label}" for e in chosen.entities[:60])))
     return EXIT_OK
 
 

@@ -43,3 +43,8 @@ class OutputError(PipelineError, OSError):
 class UsageError(InputError):
     """The command itself is wrong (an output that is an input, a second run on one output):
     nothing was read or written; exit status 2."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler, Docker, systemd) during a run: handled like Ctrl-C (workers stopped,
+    files closed on a line boundary, manifest ``interrupted``), then exit status 143."""

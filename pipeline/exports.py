@@ -8,9 +8,8 @@
 * ``doccano``: doccano's sequence-labelling JSONL, ``{"id", "text", "label": [[start, end, label]], "meta"}``.
 * ``label-studio``: a Label Studio task list (JSON) with our entities as ``predictions``.
 
-``import_annotations`` reads corrected doccano JSONL or a Label Studio export back into
-our schema: onto the original records when given (entities replaced, everything else
-kept), else as minimal records; corrected spans get ``source: "annotator"``.
+Corrected doccano JSONL or a Label Studio export come back, validated item by item, through
+:func:`pipeline.io.annotations.import_annotations`.
 """
 from __future__ import annotations
 
@@ -21,13 +20,13 @@ from typing import Any
 import orjson
 
 from pipeline.errors import InputError, OutputError
-from pipeline.record import SCHEMA_VERSION, Article, Entity
+from pipeline.record import Article
 from pipeline.version import __version__
 
 EXPORT_FORMATS = ("docbin", "conll", "doccano", "label-studio")
 
 
-def to_spacy_doc(article: Article, vocab: Any):  # noqa: ANN201 - spacy.tokens.Doc
+def to_spacy_doc(article: Article, vocab: Any):
     from spacy.tokens import Doc
 
     words, spaces, tags = [], [], []
@@ -136,64 +135,3 @@ def to_label_studio(article: Article) -> dict[str, Any]:
             }
         ],
     }
-
-
-def _spans_doccano(item: dict[str, Any]) -> tuple[str, str, list[tuple[int, int, str]]]:
-    labels = item.get("label", item.get("entities", []))
-    spans = []
-    for span in labels:
-        if isinstance(span, dict):  # doccano's newer export: {"start_offset", "end_offset", "label"}
-            spans.append((span["start_offset"], span["end_offset"], span["label"]))
-        else:
-            spans.append((int(span[0]), int(span[1]), str(span[2])))
-    return str(item.get("id", "")), item["text"], spans
-
-
-def _spans_label_studio(task: dict[str, Any]) -> tuple[str, str, list[tuple[int, int, str]]]:
-    data = task["data"]
-    results = None
-    for annotation in task.get("annotations", []):
-        if not annotation.get("was_cancelled"):
-            results = annotation.get("result", [])  # the last (most recent) annotation wins
-    if results is None:
-        results = task["predictions"][-1]["result"] if task.get("predictions") else []
-    spans = [(r["value"]["start"], r["value"]["end"], r["value"]["labels"][0]) for r in results
-             if r.get("type") == "labels"]
-    return str(data.get("zhnews_id", task.get("id", ""))), data["text"], spans
-
-
-def import_annotations(path: str | Path, fmt: str, base: str | Path | None = None) -> list[Article]:
-    """Corrected annotations as our records (onto ``base`` records when given)."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if fmt == "doccano":
-        items = [_spans_doccano(orjson.loads(line)) for line in raw.splitlines() if line.strip()]
-    elif fmt == "label-studio":
-        items = [_spans_label_studio(task) for task in orjson.loads(raw)]
-    else:
-        raise InputError(f"unknown import format {fmt!r}; use doccano or label-studio")
-    originals: dict[str, Article] = {}
-    if base is not None:
-        from pipeline.io.writers import read_records
-
-        originals = {a.id: a for a in read_records(base)}
-    out = []
-    for n, (item_id, text, spans) in enumerate(items, 1):
-        article = originals.get(item_id)
-        if article is None:
-            article = Article(id=item_id or f"{path.name}:{n}", source=f"{path}:{n}", text=text,
-                              meta={"schema_version": SCHEMA_VERSION, "pipeline_version": __version__,
-                                    "config_hash": "", "models": {}})
-        elif article.text != text:
-            raise InputError(f"the text of {item_id!r} differs from the base record; was it edited?", f"{path}:{n}")
-        entities = []
-        for start, end, label in sorted(spans):
-            if not 0 <= start < end <= len(text):
-                raise InputError(f"span [{start}, {end}] is outside the text of {item_id!r}", f"{path}:{n}")
-            entities.append(Entity(start, end, label, text[start:end], text[start:end], "annotator"))
-        article.entities = entities
-        out.append(article)
-    return out

@@ -1,9 +1,12 @@
 """Showing an article: HTML for Jupyter (``Article._repr_html_``) and rich text for terminals.
 
-Scraped text is hostile: everything that goes into HTML is escaped.
+Scraped text is hostile: everything that goes into HTML is escaped, and everything that goes
+to a terminal passes :func:`terminal_safe` (no escape sequence, no control character, no
+direction override reaches the terminal) and is never read as rich markup.
 """
 from __future__ import annotations
 
+import unicodedata
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -45,6 +48,34 @@ TERMINAL_STYLES = {
 }
 
 
+def _visible(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the control picture: ␛ for ESC, ␇ for BEL
+    if code == 0x7F:
+        return "\u2421"
+    return "\ufffd"
+
+
+def terminal_safe(text: str, keep_newlines: bool = True) -> str:
+    """``text`` with every control or format character (ESC, BEL, C1 controls, bidi overrides,
+    zero-width marks) replaced by one visible character, so offsets into it are unchanged."""
+    if text.isprintable() and "\x1b" not in text:
+        return text
+    keep = "\n\t" if keep_newlines else ""
+    return "".join(
+        _visible(c) if c not in keep and unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") else c
+        for c in text
+    )
+
+
+def terminal_markup(text: str) -> str:
+    """Data placed inside a rich markup string: made terminal-safe, then markup-escaped."""
+    from rich.markup import escape as markup_escape
+
+    return markup_escape(terminal_safe(text, keep_newlines=False))
+
+
 def article_html(article: Article, max_chars: int = 5000) -> str:
     """The article's text with entities highlighted, its summary and keywords, all escaped."""
     text = article.text
@@ -84,7 +115,7 @@ def article_rich(article: Article) -> Text:
     """Rich ``Text`` of the article with entities styled by label (for ``zhnews show``)."""
     from rich.text import Text
 
-    text = Text(article.text)
+    text = Text(terminal_safe(article.text))  # same length: the entity offsets still hold
     for ent in article.entities:
         text.stylize(TERMINAL_STYLES.get(ent.label, "underline"), ent.start, ent.end)
     return text

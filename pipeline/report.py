@@ -4,6 +4,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.render import terminal_markup as safe
 from pipeline.runner import RunReport
 
 
@@ -21,12 +22,12 @@ def print_run_report(report: RunReport, console: Console | None = None) -> None:
     if report.entities:
         table.add_row("entities", ", ".join(f"{k} {v}" for k, v in report.entities.most_common()))
     if report.flags:
-        table.add_row("flags", ", ".join(f"{k} {v}" for k, v in report.flags.most_common()))
-    if report.reasons:
-        table.add_row("reject reasons", "; ".join(f"{k} ×{v}" for k, v in report.reasons.most_common(5)))
-    table.add_row("output", str(report.output))
-    table.add_row("rejects", str(report.rejects))
+        table.add_row("flags", safe(", ".join(f"{k} {v}" for k, v in report.flags.most_common())))
+    if report.reasons:  # reasons quote the data (a JSON error, a file name): never read as markup
+        table.add_row("reject reasons", safe("; ".join(f"{k} ×{v}" for k, v in report.reasons.most_common(5))))
+    table.add_row("output", safe(str(report.output)))
+    table.add_row("rejects", safe(str(report.rejects)))
     from pipeline.manifest import manifest_path
 
-    table.add_row("manifest", str(manifest_path(report.output)))
+    table.add_row("manifest", safe(str(manifest_path(report.output))))
     console.print(table)

@@ -10,10 +10,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
-from pipeline.errors import OutputError
+from pipeline.config import PipelineConfig
+from pipeline.errors import OutputError, UsageError
 from pipeline.record import Article
 
 
@@ -89,3 +91,50 @@ def previous_articles(output: Path) -> Iterator[Article]:
     """Only ``id`` and ``text`` are needed to seed the duplicate index."""
     for record in iter_lines(output):
         yield Article(id=record["id"], source=record["source"], text=record["text"])
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(data, dict):
+        return {prefix: data}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        out.update(_flatten(value, f"{prefix}{key}." if isinstance(value, dict) else f"{prefix}{key}"))
+    return out
+
+
+def config_differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """``section.key: old -> new`` for every setting that differs."""
+    a, b = _flatten(before), _flatten(after)
+    return [f"{key}: {a.get(key, '(unset)')!r} -> {b.get(key, '(unset)')!r}"
+            for key in sorted(set(a) | set(b)) if a.get(key) != b.get(key)]
+
+
+def check_resume_config(output: Path, manifest: Path, config: PipelineConfig, force: bool) -> None:
+    """``--resume`` continues a run with the same settings, or mixes two kinds of records in one
+    file: refused (``UsageError``) when the manifest (or, without one, the first record) names
+    another config hash, unless ``force`` (``--force-config``)."""
+    if force:
+        return
+    previous_hash, previous_config = None, None
+    try:
+        if manifest.exists():
+            data = orjson.loads(manifest.read_bytes())
+            previous_hash, previous_config = data.get("config_hash"), data.get("config")
+        elif output.exists():
+            with output.open("rb") as handle:
+                first = handle.readline()
+            if first.strip():
+                previous_hash = orjson.loads(first).get("meta", {}).get("config_hash")
+    except (OSError, orjson.JSONDecodeError, AttributeError):
+        return  # nothing readable to compare with; repair_tail reports real damage
+    if previous_hash is None or previous_hash == config.hash():
+        return
+    what = ""
+    if isinstance(previous_config, dict):
+        changes = config_differences(previous_config, config.to_dict())
+        if changes:
+            what = "; what differs: " + "; ".join(changes[:8]) + (f" (and {len(changes) - 8} more)"
+                                                               if len(changes) > 8 else "")
+    raise UsageError(
+        f"--resume: {output} was written with config {previous_hash}, this run's config is {config.hash()}"
+        f"{what}. Resume with the same settings, write to a new output, or pass --force-config to mix them")

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -20,15 +23,15 @@ from typing import Any
 
 from pipeline.config import PipelineConfig
 from pipeline.dedup import DuplicateIndex
-from pipeline.errors import ConfigError
-from pipeline.io.readers import estimate_count, read_inputs
-from pipeline.io.writers import JsonlWriter
+from pipeline.errors import ConfigError, Terminated
 from pipeline.io.output_paths import OutputLock, check_output_paths
+from pipeline.io.readers import estimate_count, read_inputs
+from pipeline.io.writers import JsonlWriter, RecordError
 from pipeline.manifest import RunManifest, manifest_path
 from pipeline.nlp import Pipeline
 from pipeline.parallel import annotate_in_pool, annotate_in_process
 from pipeline.record import Article, Rejected
-from pipeline.resume import DoneSet, previous_articles, scan_done
+from pipeline.resume import DoneSet, check_resume_config, previous_articles, scan_done
 
 CHECKPOINT_SECONDS = 10.0
 
@@ -91,9 +94,43 @@ def _key(item: Article | Rejected) -> str:
     return item.id or item.source
 
 
+class UniqueIds:
+    """Ids made unique within a run, deterministically: the second article with the id ``X``
+    becomes ``X#dup2`` (the third ``X#dup3``…), flagged ``duplicate_id`` with the id it had in
+    ``extra["input_id"]``. Every run over the same inputs (``--resume``, each ``--shard``) sees
+    the same ids, because the inputs are read in the same order. Holds 8 bytes a seen id."""
+
+    def __init__(self) -> None:
+        self._seen: set[int] = set()
+
+    @staticmethod
+    def _digest(key: str) -> int:
+        return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+    def assign(self, item: Article | Rejected) -> Article | Rejected:
+        if not item.id:
+            return item
+        digest = self._digest(item.id)
+        if digest not in self._seen:
+            self._seen.add(digest)
+            return item
+        n = 2
+        while self._digest(f"{item.id}#dup{n}") in self._seen:
+            n += 1
+        unique = f"{item.id}#dup{n}"
+        self._seen.add(self._digest(unique))
+        if isinstance(item, Article):
+            item.extra["input_id"] = item.id
+            item.flags.append("duplicate_id")
+        item.id = unique
+        return item
+
+
 def _select(stream: Iterable[Article | Rejected], shard: tuple[int, int] | None, done: DoneSet,
             report: RunReport) -> Iterator[Article | Rejected]:
+    ids = UniqueIds()
     for item in stream:
+        item = ids.assign(item)
         key = _key(item)
         if not in_shard(key, shard):
             continue
@@ -117,9 +154,11 @@ def run_corpus(
     shard: tuple[int, int] | None = None,
     progress: bool = True,
     engine: str = "local",
+    force_config: bool = False,
 ) -> RunReport:
     """Annotate every input article into ``output``; unreadable or failing ones go to ``rejects``.
 
+    ``resume=True`` refuses an output written with other settings unless ``force_config``.
     Refused before anything is written (``UsageError``): an output, rejects or manifest path
     that is an input or lies inside an input directory, and a second run on an output that
     another run is writing (an exclusive lock on ``OUT.lock``)."""
@@ -127,10 +166,31 @@ def run_corpus(
     rejects_path = Path(rejects) if rejects else default_rejects_path(output)
     check_output_paths([str(i) for i in inputs],
                        {"output": output, "rejects": rejects_path, "manifest": manifest_path(output)})
-    with OutputLock(output):
+    with OutputLock(output), _sigterm_as_interrupt():
+        if resume:
+            check_resume_config(output, manifest_path(output), nlp.config if nlp is not None else
+                                (config or PipelineConfig()), force_config)
         return _run_locked(inputs, output, nlp=nlp, config=config, rejects=rejects, batch_size=batch_size,
                            workers=workers, ordered=ordered, resume=resume, shard=shard, progress=progress,
                            engine=engine)
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While a run is on, SIGTERM raises ``Terminated`` (a ``KeyboardInterrupt``) in the main thread,
+    so it takes Ctrl-C's path: the pool's workers stopped, the files closed, the manifest marked."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _run_locked(
@@ -198,9 +258,9 @@ def _run_locked(
     started = time.perf_counter()
     try:
         _write_results(results, bad_inputs, output, report, config, dedup, manifest, bar, resume, started)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         report.seconds = time.perf_counter() - started
-        manifest.run["interrupted"] = True
+        manifest.run["interrupted"] = "SIGTERM" if isinstance(stop, Terminated) else True
         manifest.update(report)
         raise
     finally:
@@ -219,7 +279,7 @@ def _write_results(results: Iterator[list[Article | Rejected]], bad_inputs: list
     with JsonlWriter(output, append=resume) as out, JsonlWriter(report.rejects, append=resume) as bad:
         for batch in results:
             for item in bad_inputs:
-                bad.write(item.to_dict())
+                bad.write_reject(item.to_dict())
                 report.reject(item)
             n_done = len(bad_inputs) + len(batch)
             bad_inputs.clear()
@@ -228,12 +288,15 @@ def _write_results(results: Iterator[list[Article | Rejected]], bad_inputs: list
                     earlier = dedup.flag(result)
                     if earlier is not None and config.dedup.drop:
                         result = Rejected(result.source, f"near_duplicate_of:{earlier} (dropped: dedup.drop)", result.id)
-                if isinstance(result, Rejected):
-                    bad.write(result.to_dict())
-                    report.reject(result)
-                else:
-                    out.write(result)
-                    report.add(result)
+                if isinstance(result, Article):
+                    try:
+                        out.write(result)
+                        report.add(result)
+                        continue
+                    except RecordError as exc:  # this record only: the rest of the batch is written
+                        result = Rejected(result.source, str(exc), result.id)
+                bad.write_reject(result.to_dict())
+                report.reject(result)
             now = time.perf_counter()
             report.seconds = now - started
             if bar is not None:
@@ -245,7 +308,7 @@ def _write_results(results: Iterator[list[Article | Rejected]], bad_inputs: list
                 manifest.update(report)
                 last_checkpoint = now
         for item in bad_inputs:  # rejected inputs after the last article
-            bad.write(item.to_dict())
+            bad.write_reject(item.to_dict())
             report.reject(item)
             if bar is not None:
                 bar.update(1)

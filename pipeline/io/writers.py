@@ -7,8 +7,25 @@ from typing import Any
 
 import orjson
 
-from pipeline.errors import InputError, OutputError
+from pipeline.errors import InputError, OutputError, PipelineError
 from pipeline.record import Article
+
+
+class RecordError(PipelineError, ValueError):
+    """One record cannot be written as JSON (nested too deep, a lone surrogate, a value JSON has
+    no form for). Nothing of it was written; the runner turns it into a reject."""
+
+
+def printable(value: Any) -> Any:
+    """``value`` with every string made valid UTF-8 (a lone surrogate, as a file name with
+    undecodable bytes gives, becomes its ``\\udcXX`` escape): what a reject needs to be written."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [printable(v) for v in value]
+    return value
 
 
 class JsonlWriter:
@@ -25,7 +42,12 @@ class JsonlWriter:
             raise OutputError(f"cannot open {self.path} for writing: {exc.strerror or exc}") from exc
 
     def write(self, obj: Article | dict[str, Any]) -> None:
-        data = obj.to_json_bytes() if isinstance(obj, Article) else orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
+        """One line; ``RecordError`` (and nothing written) when ``obj`` cannot be JSON."""
+        try:
+            data = obj.to_json_bytes() if isinstance(obj, Article) else orjson.dumps(
+                obj, option=orjson.OPT_APPEND_NEWLINE)
+        except (TypeError, ValueError, RecursionError) as exc:  # orjson.JSONEncodeError is a TypeError
+            raise RecordError(f"cannot be written as JSON: {exc}") from exc
         try:
             self._handle.write(data)
             self.count += 1
@@ -33,6 +55,13 @@ class JsonlWriter:
                 self._handle.flush()
         except OSError as exc:
             raise OutputError(f"cannot write to {self.path}: {exc.strerror or exc}") from exc
+
+    def write_reject(self, record: dict[str, Any]) -> None:
+        """A reject always gets its line: strings that are not valid UTF-8 are escaped first."""
+        try:
+            self.write(record)
+        except RecordError:
+            self.write(printable(record))
 
     def flush(self) -> None:
         """Hand what is written to the operating system (a killed process then loses nothing)."""

@@ -10,8 +10,7 @@ from lxml import etree
 INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head", "select", "option")
 # Elements that start a new line of text.
 BLOCKS = frozenset(
-    "p div br li ul ol dl dt dd tr td th table h1 h2 h3 h4 h5 h6 blockquote pre section article header footer "
-    "aside nav form hr center figure figcaption caption address main tbody thead".split()
+    ["p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section", "article", "header", "footer", "aside", "nav", "form", "hr", "center", "figure", "figcaption", "caption", "address", "main", "tbody", "thead"]
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
