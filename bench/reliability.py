@@ -1,6 +1,7 @@
-"""Fault campaign: kill, interrupt and fill the disk under real runs, then count what was lost.
+"""Fault campaign: kill, interrupt and fill the disk under real runs, then count what was lost;
+then the hostile inputs and user mistakes of ``bench/hostile_cases.py``, one table for both.
 
-    python bench/reliability.py [--kills 8] [--interrupts 3] [--disk-limits 3]
+    python bench/reliability.py [--kills 8] [--interrupts 3] [--disk-limits 3] [--only faults|hostile]
 
 A reference run annotates a corpus of 120 articles (plus one broken line) without
 faults. Each trial then runs the real CLI (2 workers) and injects one fault: SIGKILL of
@@ -27,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from test_runner import make_corpus  # noqa: E402
 
@@ -112,7 +114,38 @@ def main() -> None:
     parser.add_argument("--interrupts", type=int, default=3)
     parser.add_argument("--disk-limits", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", choices=["faults", "hostile"], help="run one of the two campaigns")
+    parser.add_argument("--family", help="hostile cases of this family only (a substring)")
     args = parser.parse_args()
+    if args.only != "hostile":
+        faults(args)
+    if args.only != "faults":
+        hostile(args)
+
+
+def hostile(args: argparse.Namespace) -> None:
+    from hostile_cases import CASES, run_all
+
+    work = Path(tempfile.mkdtemp(prefix="zhnews-hostile-"))
+    results = run_all(work, args.family)
+    print(f"\nhostile inputs and user mistakes: {len(results)} cases of {len({c[0] for c in CASES})} families\n")
+    print("| family | case | tracebacks | hangs | lost | broken lines | inputs changed | unescaped | peak MB |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(f"| {r.family} | {r.case} | {r.tracebacks} | {r.hangs} | {r.lost} | {r.broken_lines} | "
+              f"{r.inputs_changed} | {r.unescaped} | {r.peak_mb:.0f} |" if r.peak_mb else
+              f"| {r.family} | {r.case} | {r.tracebacks} | {r.hangs} | {r.lost} | {r.broken_lines} | "
+              f"{r.inputs_changed} | {r.unescaped} | – |")
+    total = {k: sum(getattr(r, k) for r in results)
+             for k in ("tracebacks", "hangs", "lost", "broken_lines", "inputs_changed", "unescaped")}
+    print(f"| **all** | {len(results)} cases | {total['tracebacks']} | {total['hangs']} | {total['lost']} | "
+          f"{total['broken_lines']} | {total['inputs_changed']} | {total['unescaped']} | |")
+    failed = [r for r in results if not r.ok()]
+    for r in failed:
+        print(f"FAILED {r.family}: {r.case}: {r.notes}")
+
+
+def faults(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="zhnews-faults-"))
     corpus = make_corpus(work / "news.jsonl", n=120)

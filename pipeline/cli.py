@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--unordered", action="store_true", help="write records as batches finish, not in input order")
     run.add_argument("--resume", action="store_true",
                      help="continue an interrupted run: repair the output's last line, skip what is done")
+    run.add_argument("--overwrite", action="store_true",
+                     help="replace an output that holds another run (other inputs or settings)")
     run.add_argument("--force-config", action="store_true",
                      help="with --resume: go on although the output was written with other settings")
     run.add_argument("--shard", metavar="I/N", help="process only the I-th of N deterministic parts of the input")
@@ -188,8 +190,11 @@ def ensure_writable(path: Path) -> None:
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("ab"):
-            pass
+        if path.exists():
+            with path.open("ab"):
+                pass
+        elif not os.access(path.parent, os.W_OK | os.X_OK):  # not created here: a glob must not see it yet
+            raise PermissionError(13, "Permission denied")
     except OSError as exc:
         raise OutputError(f"cannot write the output {path}: {exc.strerror or exc}") from exc
 
@@ -218,7 +223,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     report = run_corpus(
         args.inputs, output, nlp=nlp, rejects=args.rejects, batch_size=args.batch_size,
         workers=args.workers if args.engine == "ray" and args.workers else workers,
-        ordered=not args.unordered, resume=args.resume, force_config=args.force_config, shard=shard,
+        ordered=not args.unordered, resume=args.resume, force_config=args.force_config, overwrite=args.overwrite,
+        shard=shard,
         progress=not args.quiet, engine=args.engine,
     )
     if not args.quiet:
@@ -433,7 +439,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise InputError(f"no article with {wanted} in {args.file}")
     from pipeline.render import terminal_markup as safe
 
-    console = Console()
+    console = Console(highlight=False)  # data is shown as it is: no colouring of its numbers or URLs
     console.rule(f"[bold]{safe(chosen.title) or '(no title)'}")
     console.print(f"[dim]id {safe(chosen.id)} · {safe(chosen.source)} · flags: "
                   f"{safe(', '.join(chosen.flags)) or '-'}")

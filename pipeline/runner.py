@@ -24,8 +24,8 @@ from typing import Any
 from pipeline.config import PipelineConfig
 from pipeline.dedup import DuplicateIndex
 from pipeline.errors import ConfigError, Terminated
-from pipeline.io.output_paths import OutputLock, check_output_paths
-from pipeline.io.readers import estimate_count, read_inputs
+from pipeline.io.output_paths import OutputLock, check_output_paths, check_overwrite
+from pipeline.io.readers import estimate_count, expand_inputs, read_inputs
 from pipeline.io.writers import JsonlWriter, RecordError
 from pipeline.manifest import RunManifest, manifest_path
 from pipeline.nlp import Pipeline
@@ -155,24 +155,31 @@ def run_corpus(
     progress: bool = True,
     engine: str = "local",
     force_config: bool = False,
+    overwrite: bool = False,
 ) -> RunReport:
     """Annotate every input article into ``output``; unreadable or failing ones go to ``rejects``.
 
-    ``resume=True`` refuses an output written with other settings unless ``force_config``.
+    ``resume=True`` refuses an output written with other settings unless ``force_config``; without
+    it, an existing output of other inputs or settings is kept unless ``overwrite``.
     Refused before anything is written (``UsageError``): an output, rejects or manifest path
-    that is an input or lies inside an input directory, and a second run on an output that
-    another run is writing (an exclusive lock on ``OUT.lock``)."""
+    that is an input (or a hard link to one) or lies inside an input directory, and a second run
+    on a file that another run is writing (exclusive locks on ``OUT.lock`` and its siblings)."""
+    inputs = [str(i) for i in inputs]
     output = Path(output)
     rejects_path = Path(rejects) if rejects else default_rejects_path(output)
-    check_output_paths([str(i) for i in inputs],
+    check_output_paths(inputs,
                        {"output": output, "rejects": rejects_path, "manifest": manifest_path(output)})
-    with OutputLock(output), _sigterm_as_interrupt():
+    expanded = expand_inputs(inputs)  # listed once, before any file of this run (a lock file) exists
+    with OutputLock(output, rejects_path, manifest_path(output)), _sigterm_as_interrupt():
+        chosen = nlp.config if nlp is not None else (config or PipelineConfig())
         if resume:
-            check_resume_config(output, manifest_path(output), nlp.config if nlp is not None else
-                                (config or PipelineConfig()), force_config)
+            check_resume_config(output, manifest_path(output), chosen, force_config)
+        elif not overwrite:
+            check_overwrite(output, manifest_path(output), inputs, chosen.hash(),
+                            f"{shard[0]}/{shard[1]}" if shard else None)
         return _run_locked(inputs, output, nlp=nlp, config=config, rejects=rejects, batch_size=batch_size,
                            workers=workers, ordered=ordered, resume=resume, shard=shard, progress=progress,
-                           engine=engine)
+                           engine=engine, expanded=expanded)
 
 
 @contextmanager
@@ -207,13 +214,15 @@ def _run_locked(
     shard: tuple[int, int] | None = None,
     progress: bool = True,
     engine: str = "local",
+    expanded: list[Path | Rejected] | None = None,
 ) -> RunReport:
     """Annotate every input article into ``output``; unreadable or failing ones go to ``rejects``."""
     inputs = [str(i) for i in inputs]
     config = nlp.config if nlp is not None else (config or PipelineConfig())
     output = Path(output)
     report = RunReport(output=output, rejects=Path(rejects) if rejects else default_rejects_path(output))
-    total = estimate_count(inputs)
+    expanded = expanded if expanded is not None else expand_inputs(inputs)
+    total = estimate_count(inputs, expanded)
     if total is not None and engine == "local":
         workers = max(1, min(workers, -(-total // batch_size)))  # no idle workers on a small input
     report.workers = workers
@@ -225,7 +234,7 @@ def _run_locked(
             dedup.find(previous)
     manifest = RunManifest(output, config, inputs, resume=resume, shard=shard, workers=workers, engine=engine)
 
-    stream = _select(read_inputs(inputs, config.input), shard, done, report)
+    stream = _select(read_inputs(inputs, config.input, expanded=expanded), shard, done, report)
     bad_inputs: list[Rejected] = []
 
     def batches() -> Iterator[list[Article]]:

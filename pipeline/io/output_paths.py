@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 from pipeline.errors import UsageError
 
@@ -37,7 +38,7 @@ def check_output_paths(inputs: Iterable[str | Path], outputs: dict[str, Path]) -
             candidates = [_real(text)]
         for source in candidates:
             for name, path in written.items():
-                if path == source:
+                if path == source or _same_file(path, source):
                     raise UsageError(f"the {name} path {path} is also an input: the run would destroy it; "
                                      "write somewhere else (-o)")
                 if source.is_dir() and source in path.parents:
@@ -45,38 +46,128 @@ def check_output_paths(inputs: Iterable[str | Path], outputs: dict[str, Path]) -
                                      "would read what it writes; write outside it (-o)")
 
 
-class OutputLock:
-    """An exclusive lock on ``OUT.lock`` for as long as a run writes ``OUT``."""
+    _check_hard_links(inputs, written)
 
-    def __init__(self, output: Path) -> None:
-        self.path = output.with_name(output.name + ".lock")
-        self._handle = None
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Two names of one file (a hard link): writing one would truncate the other."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _check_hard_links(inputs: Iterable[str | Path], written: dict[str, Path]) -> None:
+    """An existing output with more than one name may be a hard link to a file inside an input
+    directory: only then are the directory's files compared (by device and inode)."""
+    linked = {}
+    for name, path in written.items():
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        if info.st_nlink > 1:
+            linked[(info.st_dev, info.st_ino)] = (name, path)
+    if not linked:
+        return
+    for item in inputs:
+        root = _real(item)
+        if not root.is_dir():
+            continue
+        for folder, _, files in os.walk(root):
+            for file in files:
+                try:
+                    info = os.stat(os.path.join(folder, file))
+                except OSError:
+                    continue
+                if (info.st_dev, info.st_ino) in linked:
+                    name, path = linked[(info.st_dev, info.st_ino)]
+                    raise UsageError(f"the {name} path {path} is a hard link to the input {folder}/{file}: the run "
+                                     "would destroy it; write somewhere else (-o)")
+
+
+class OutputLock:
+    """Exclusive locks on ``PATH.lock`` for every file a run writes (output, rejects, manifest), held
+    for the whole run: a second run on the same output, or one whose output is this run's rejects
+    file, is refused with the first run's pid."""
+
+    def __init__(self, *written: Path) -> None:
+        self.paths = [p.with_name(p.name + ".lock") for p in written]
+        self.path = self.paths[0]
+        self._handles: list = []
 
     def __enter__(self) -> OutputLock:
+        try:
+            for path in self.paths:
+                self._handles.append((path, self._acquire(path)))
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    @staticmethod
+    def _acquire(path: Path) -> TextIO:
         import fcntl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+")
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            handle = path.open("a+")
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                handle.close()
+                raise UsageError(f"another run (pid {holder}) is writing {path.with_suffix('')}; wait for it to end "
+                                 "or write elsewhere (-o)") from None
+            try:  # the holder may have removed the file between our open and our lock: lock the new one
+                if os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino:
+                    break
+            except OSError:
+                pass
             handle.close()
-            raise UsageError(f"another run (pid {holder}) is writing {self.path.with_suffix('')}; wait for it to end "
-                             "or write elsewhere (-o)") from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
-        self._handle = handle
-        return self
+        return handle
 
     def __exit__(self, *exc: object) -> None:
-        if self._handle is not None:
+        for path, handle in reversed(self._handles):
             try:
-                self.path.unlink()
+                path.unlink()
             except OSError:
                 pass
-            self._handle.close()
-            self._handle = None
+            handle.close()
+        self._handles = []
+
+
+def check_overwrite(output: Path, manifest: Path, inputs: list[str], config_hash: str,
+                    shard: str | None = None) -> None:
+    """A run replaces an existing, non-empty output only when that output is a run of the same
+    inputs with the same settings (running a command twice is harmless). Anything else (another
+    corpus, other settings, a file zhnews did not write) would be lost: ``UsageError`` naming
+    ``--resume``, ``--overwrite`` and ``-o``."""
+    try:
+        if not output.exists() or output.stat().st_size == 0:
+            return
+    except OSError:
+        return  # the writer reports a path it cannot use
+    import orjson
+
+    try:
+        previous = orjson.loads(manifest.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        previous = None
+    if isinstance(previous, dict):
+        same_inputs = sorted(_real(i) for i in previous.get("inputs", [])) == sorted(_real(i) for i in inputs)
+        same_shard = previous.get("shard") == shard
+        if same_inputs and same_shard and previous.get("config_hash") == config_hash:
+            return
+        what = ("another set of inputs (" + ", ".join(map(str, previous.get("inputs", [])[:3])) + ")"
+                if not same_inputs else f"shard {previous.get('shard')}" if not same_shard
+                else f"other settings (config {previous.get('config_hash')})")
+    else:
+        what = "something without a zhnews manifest beside it"
+    raise UsageError(f"{output} already holds the output of {what}; this run would replace it. Continue that run "
+                     "with --resume, replace it with --overwrite, or write elsewhere (-o)")

@@ -80,11 +80,11 @@ def _expand(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected]:
                 raise InputError(f"input {text!r} does not exist")
 
 
-def estimate_count(inputs: Iterable[str | Path]) -> int | None:
+def estimate_count(inputs: Iterable[str | Path], expanded: list[Path | Rejected] | None = None) -> int | None:
     """How many articles the inputs hold, when that is cheap to know (for the progress bar's ETA):
     one per text or HTML file plus the lines of uncompressed JSONL files; None with gzip."""
     total = 0
-    for entry in expand_inputs(inputs):
+    for entry in expanded if expanded is not None else expand_inputs(inputs):
         if isinstance(entry, Rejected):
             total += 1
         elif _suffix(entry) in (".jsonl.gz", ".parquet") or is_saved_dataset(entry):
@@ -100,17 +100,21 @@ def estimate_count(inputs: Iterable[str | Path]) -> int | None:
     return total
 
 
-def read_inputs(inputs: Iterable[str | Path], config: InputConfig | None = None) -> Iterator[Article | Rejected]:
+def read_inputs(inputs: Iterable[str | Path], config: InputConfig | None = None, *,
+                expanded: list[Path | Rejected] | None = None) -> Iterator[Article | Rejected]:
+    """Every article of the inputs, in a stable order. ``expanded``: the files as
+    :func:`expand_inputs` listed them earlier (a run lists them before it creates its own files,
+    so a glob such as ``out/*.jsonl`` never picks up what the run writes)."""
     config = config or InputConfig()
-    for item in _read_entries(inputs, config):
+    for item in _read_entries(expanded if expanded is not None else expand_inputs(inputs), config):
         if isinstance(item, Article) and config.on_too_long == "split" and len(item.text) > config.max_chars > 0:
             yield from split_long(item, config.max_chars)
         else:
             yield item
 
 
-def _read_entries(inputs: Iterable[str | Path], config: InputConfig) -> Iterator[Article | Rejected]:
-    for entry in expand_inputs(inputs):
+def _read_entries(entries: list[Path | Rejected], config: InputConfig) -> Iterator[Article | Rejected]:
+    for entry in entries:
         if isinstance(entry, Rejected):
             yield entry
             continue

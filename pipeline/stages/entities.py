@@ -115,7 +115,7 @@ def load_divisions(name: str = "china_divisions.txt") -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-GROUP_CHARS = 32_768
+GROUP_CHARS = 65_536
 
 
 def _groups(texts: list[str], budget: int) -> list[tuple[int, int]]:
