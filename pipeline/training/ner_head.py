@@ -68,7 +68,11 @@ RECIPES = {
     # places ruled out as ORG. The held-out tenth rose (0.8736 → 0.8779) but a held-out
     # 30% fell (0.8514 → 0.8480, ORG 0.801 → 0.792), and so did MSRA test (ORG 0.799 → 0.756):
     # CLUENER's organisations are cut differently (《…, 香港特别行政区…), see docs/entities.md
-    "news": HeadRecipe("news", ["PER", "LOC", "ORG"], ["msra_val.bio", "peoples_daily_dev.bio"], epochs=16,
+    # PER, LOC, ORG from four domains: newswire (MSRA, People's Daily), Weibo posts and résumés
+    # (company names as ORG), so that no one benchmark's habits make the head (issue 15): on the
+    # dev sets weibo 0.527 -> 0.576, resume 0.643 -> 0.832, MSRA test 0.860 -> 0.850
+    "news": HeadRecipe("news", ["PER", "LOC", "ORG"],
+                       ["msra_val.bio", "peoples_daily_dev.bio", "weibo_train.bio", "resume_train.bio"], epochs=16,
                        partial=[PartialSource("cluener_train.jsonl", {"company": "ORG", "organization": "ORG"},
                                               excludes={"name": ["ORG"], "address": ["ORG"], "scene": ["ORG"]})]),
     "cluener": HeadRecipe("cluener", ["name", "company", "organization", "government", "address", "scene",
