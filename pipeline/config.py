@@ -19,9 +19,14 @@ DEFAULT_COMPONENTS = ("clean", "sentences", "entities", "tokens", "keywords", "s
 
 @dataclass
 class InputConfig:
-    text_fields: list[str] = field(default_factory=lambda: ["text", "content", "body", "article"])
-    title_fields: list[str] = field(default_factory=lambda: ["title", "headline"])
+    # the first field present with a value is used; scrapers' Chinese names are known too
+    text_fields: list[str] = field(default_factory=lambda: ["text", "content", "body", "article", "正文", "内容"])
+    title_fields: list[str] = field(default_factory=lambda: ["title", "headline", "标题"])
     id_fields: list[str] = field(default_factory=lambda: ["id", "uuid", "doc_id"])
+    # a row without text whose field holds a page's raw HTML goes through the HTML extraction
+    html_fields: list[str] = field(default_factory=lambda: ["html", "raw_html", "page", "content_html"])
+    url_fields: list[str] = field(default_factory=lambda: ["url", "link", "链接", "网址"])  # the page's source
+    date_fields: list[str] = field(default_factory=lambda: ["date", "published", "publish_time", "发布时间", "日期"])
     # articles longer than this (ten times the longest CCTV item) are handled as on_too_long says;
     # a worker's memory stays under 1 GB up to about a million characters
     max_chars: int = 200_000

@@ -1,4 +1,5 @@
-"""Readers: files, directories and globs of ``.txt``, ``.jsonl``, ``.jsonl.gz`` and HTML pages.
+"""Readers: files, directories and globs of ``.txt``, ``.jsonl(.gz)``, ``.csv``/``.tsv`` (``.gz``),
+HTML pages, web archives (``.warc(.gz)``), Parquet files and saved Hugging Face datasets.
 
 Each reader yields raw :class:`~pipeline.record.Article` records (text as read, to be
 cleaned by the pipeline) or :class:`~pipeline.record.Rejected` records that say which
@@ -12,17 +13,22 @@ import io
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 import orjson
 
 from pipeline.config import InputConfig
 from pipeline.errors import InputError
+from pipeline.io.articles import checked, decode_flags, html_article, split_long
 from pipeline.io.decode import Decoded, decode_text
 from pipeline.io.files import LimitedReader, LongLine, bounded_lines, open_regular, read_limited, regular_file_problem
-from pipeline.record import Article, Rejected, Removal, article_id
+from pipeline.io.rows import read_csv, record_article
+from pipeline.io.warc import read_warc
+from pipeline.record import Article, Rejected, article_id
 
-SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm", ".shtml", ".parquet")
+SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm", ".shtml", ".parquet", ".csv", ".csv.gz", ".tsv",
+                      ".tsv.gz", ".warc", ".warc.gz")
+# inputs whose article count is only known by reading them through
+ROW_SUFFIXES = (".jsonl.gz", ".parquet", ".csv", ".csv.gz", ".tsv", ".tsv.gz", ".warc", ".warc.gz")
 
 
 def is_saved_dataset(path: Path) -> bool:
@@ -82,12 +88,13 @@ def _expand(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected]:
 
 def estimate_count(inputs: Iterable[str | Path], expanded: list[Path | Rejected] | None = None) -> int | None:
     """How many articles the inputs hold, when that is cheap to know (for the progress bar's ETA):
-    one per text or HTML file plus the lines of uncompressed JSONL files; None with gzip."""
+    one per text or HTML file plus the lines of uncompressed JSONL files; None when a compressed,
+    CSV, Parquet or web-archive input would have to be read through to know."""
     total = 0
     for entry in expanded if expanded is not None else expand_inputs(inputs):
         if isinstance(entry, Rejected):
             total += 1
-        elif _suffix(entry) in (".jsonl.gz", ".parquet") or is_saved_dataset(entry):
+        elif _suffix(entry) in ROW_SUFFIXES or is_saved_dataset(entry):
             return None
         elif _suffix(entry) == ".jsonl":
             try:
@@ -123,6 +130,10 @@ def _read_entries(entries: list[Path | Rejected], config: InputConfig) -> Iterat
             yield from read_dataset(entry, config)
         elif suffix in (".jsonl", ".jsonl.gz"):
             yield from read_jsonl(entry, config)
+        elif suffix in (".csv", ".csv.gz", ".tsv", ".tsv.gz"):
+            yield from read_csv(entry, config)
+        elif suffix in (".warc", ".warc.gz"):
+            yield from read_warc(entry, config)
         elif suffix in (".html", ".htm", ".shtml"):
             yield read_html(entry, config)
         else:
@@ -133,65 +144,11 @@ def _read_bytes(path: Path, config: InputConfig) -> bytes:
     return read_limited(path, config.max_file_bytes)
 
 
-def _checked(article: Article, config: InputConfig) -> Article | Rejected:
-    """Apply the size limit ``input.max_chars`` as ``input.on_too_long`` says: ``reject`` (the
-    default), ``truncate`` (cut, flagged ``truncated``) or ``split`` (left whole here; split into
-    parts by :func:`split_long` in :func:`read_inputs`)."""
-    size = len(article.text)
-    if size <= config.max_chars or config.max_chars <= 0 or config.on_too_long == "split":
-        return article
-    if config.on_too_long == "truncate":
-        article.text = article.text[: config.max_chars]
-        article.flags.append("truncated")
-        article.extra["original_chars"] = size
-        return article
-    return Rejected(article.source, f"article too long: {size} characters > input.max_chars={config.max_chars} "
-                    "(or set input.on_too_long=split or truncate)", article.id)
-
-
-def split_long(article: Article, max_chars: int) -> list[Article]:
-    """An article over ``max_chars`` as consecutive parts of at most ``max_chars`` characters,
-    cut after a line break where there is one in the second half of a part, else after a
-    sentence end, else anywhere. Part k of N has the id ``ID#partK``, the flag ``split`` and
-    ``extra["part"] = {"index": k, "of": N, "article": ID, "offset": where it starts}``, so a
-    part's spans map back to the whole by adding that offset."""
-    text = article.text
-    if max_chars <= 0 or len(text) <= max_chars:
-        return [article]
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    while len(text) - start > max_chars:
-        window = text[start : start + max_chars]
-        cut = window.rfind("\n") + 1
-        if cut <= max_chars // 2:
-            ends = [window.rfind(mark) + 1 for mark in "。！？!?"]
-            cut = max(ends) if max(ends) > max_chars // 2 else max_chars
-        bounds.append((start, start + cut))
-        start += cut
-    bounds.append((start, len(text)))
-    parts = []
-    for k, (a, b) in enumerate(bounds, 1):
-        parts.append(Article(
-            id=f"{article.id}#part{k}", source=article.source, title=article.title, text=text[a:b],
-            removed=[Removal(r.text, r.reason, r.raw_start - a, r.raw_end - a, r.field) if r.field == "text"
-                     else r for r in article.removed
-                     if (r.field == "text" and a <= r.raw_start and r.raw_end <= b) or (r.field != "text" and k == 1)],
-            flags=[*article.flags, "split"],
-            extra={**article.extra, "part": {"index": k, "of": len(bounds), "article": article.id, "offset": a}},
-        ))
-    return parts
-
-
 def _decoded(path: Path, config: InputConfig, html: bool = False) -> Decoded | Rejected:
     try:
         return decode_text(_read_bytes(path, config), str(path), html=html)
     except InputError as exc:
         return Rejected(str(path), exc.reason)
-
-
-def _decode_flags(decoded: Decoded) -> list[str]:
-    """``decode_errors:N`` when N byte sequences could not be decoded and were replaced."""
-    return [f"decode_errors:{decoded.errors}"] if decoded.errors else []
 
 
 def read_txt(path: Path, config: InputConfig) -> Article | Rejected:
@@ -201,8 +158,8 @@ def read_txt(path: Path, config: InputConfig) -> Article | Rejected:
     if isinstance(decoded, Rejected):
         return decoded
     text = decoded.text
-    article = Article(id=article_id(source, "", text), source=source, text=text, flags=_decode_flags(decoded))
-    return _checked(article, config)
+    article = Article(id=article_id(source, "", text), source=source, text=text, flags=decode_flags(decoded))
+    return checked(article, config)
 
 
 def read_html(path: Path, config: InputConfig) -> Article | Rejected:
@@ -210,31 +167,7 @@ def read_html(path: Path, config: InputConfig) -> Article | Rejected:
     decoded = _decoded(path, config, html=True)
     if isinstance(decoded, Rejected):
         return decoded
-    return html_article(decoded.text, str(path), config, flags=_decode_flags(decoded))
-
-
-def html_article(page: str, source: str, config: InputConfig, *, flags: list[str] | None = None,
-                 extra: dict[str, Any] | None = None, given_id: str | None = None) -> Article | Rejected:
-    """An article from a page's HTML (a file, or a field of a row). The link lines the page's
-    clutter pass proposes to cut travel as ``removed`` entries that the clean stage applies."""
-    from pipeline.io.html import extract_html
-
-    try:
-        page_doc = extract_html(page)
-    except InputError as exc:
-        return Rejected(source, exc.reason, given_id or "")
-    title, text = page_doc.title, page_doc.text
-    removed = [Removal(text[c.start:c.end], c.reason, c.start, c.end) for c in page_doc.cuts]
-    article = Article(
-        id=given_id or article_id(source, title, text),
-        source=source,
-        title=title,
-        text=text,
-        removed=removed,
-        flags=[*(flags or []), *page_doc.flags],
-        extra={**(extra or {}), **page_doc.extra},
-    )
-    return _checked(article, config)
+    return html_article(decoded.text, str(path), config, flags=decode_flags(decoded))
 
 
 def _open_lines(path: Path, config: InputConfig) -> Iterator[bytes | LongLine]:
@@ -279,23 +212,9 @@ def read_dataset(path: Path, config: InputConfig) -> Iterator[Article | Rejected
         for index, row in iter_dataset_rows(path):
             # Arrow values (timestamps, bytes, decimals) become JSON-safe before they reach `extra`
             safe = orjson.loads(orjson.dumps(row, default=str))
-            yield _record_article(safe, f"{path}#{index}", config)
+            yield record_article(safe, f"{path}#{index}", config)
     except Exception as exc:  # noqa: BLE001 - a broken file is a reject, never a crash
         yield Rejected(str(path), f"cannot read dataset: {type(exc).__name__}: {exc}")
-
-
-def _first(record: dict[str, Any], names: list[str]) -> tuple[str | None, Any]:
-    """The first of ``names`` the record has with a value; an empty or blank string gives way
-    to a later field that has text (``{"text": "", "content": "…"}`` reads ``content``)."""
-    found: tuple[str | None, Any] = (None, None)
-    for name in names:
-        if name in record:
-            value = record[name]
-            if not (value is None or (isinstance(value, str) and not value.strip())):
-                return name, value
-            if found[0] is None:
-                found = (name, value)
-    return found
 
 
 def _jsonl_article(raw: bytes, source: str, config: InputConfig) -> Article | Rejected:
@@ -309,34 +228,4 @@ def _jsonl_article(raw: bytes, source: str, config: InputConfig) -> Article | Re
         return Rejected(source, f"invalid JSON: {exc}")
     if not isinstance(record, dict):
         return Rejected(source, f"expected a JSON object, got {type(record).__name__}")
-    return _record_article(record, source, config)
-
-
-def _record_article(record: dict[str, Any], source: str, config: InputConfig) -> Article | Rejected:
-    text_field, text = _first(record, config.text_fields)
-    if text_field is None:
-        fields = ", ".join(list(record)[:12]) or "none"
-        return Rejected(source, f"no text field (looked for {', '.join(config.text_fields)}; the record has "
-                        f"{fields}): name yours with --set input.text_fields=FIELD")
-    if text is None:
-        text = ""
-    if not isinstance(text, str):
-        return Rejected(source, f"field {text_field!r} must be a string, got {type(text).__name__}")
-    title_field, title = _first(record, config.title_fields)
-    if title is None:
-        title = ""
-    elif not isinstance(title, str):
-        return Rejected(source, f"field {title_field!r} must be a string, got {type(title).__name__}")
-    id_field, given_id = _first(record, config.id_fields)
-    if given_id is not None and not isinstance(given_id, (str, int)) or isinstance(given_id, bool):
-        return Rejected(source, f"field {id_field!r} must be a string or an integer, got {type(given_id).__name__}")
-    used = {text_field, title_field, id_field}
-    extra = {k: v for k, v in record.items() if k not in used}
-    article = Article(
-        id=str(given_id) if given_id not in (None, "") else article_id(source, title, text),
-        source=source,
-        title=title,
-        text=text,
-        extra=extra,
-    )
-    return _checked(article, config)
+    return record_article(record, source, config)
