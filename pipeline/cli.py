@@ -23,9 +23,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhnews",
         description="Turn scraped Chinese news into an annotated corpus (JSONL).",
-        epilog="Exit status: 0 all articles annotated, 1 error, 2 usage error, 3 finished with rejected input.",
+        epilog="Exit status: 0 all articles annotated, 1 error, 2 usage error, 3 finished with rejected input, "
+               "130 interrupted (Ctrl-C), 143 stopped by SIGTERM.",
     )
     parser.add_argument("--version", action="version", version=f"zhnews {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log more, the HTML extractors' own warnings included")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="annotate files, directories or globs of .txt/.jsonl/.jsonl.gz/.html")
@@ -68,14 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="convert an annotated JSONL into another format")
     export.add_argument("file", help="an annotated JSONL written by `zhnews run`")
     export.add_argument("--to", required=True,
-                        choices=["hf-dataset", "parquet", "docbin", "conll", "doccano", "label-studio"],
-                        help="target format")
+                        choices=["hf-dataset", "parquet", "duckdb", "docbin", "conll", "doccano", "label-studio"],
+                        help="target format (duckdb: tables articles, entities, keywords and query views)")
     export.add_argument("-o", "--output", required=True, help="target folder (hf-dataset) or file")
 
     ents = sub.add_parser("entities", help="one row per canonical entity: counts, first/last seen, co-mentions")
     ents.add_argument("file", help="an annotated JSONL written by `zhnews run`")
     ents.add_argument("-o", "--output", required=True, help="entities.csv, .tsv or .parquet")
     ents.add_argument("--numeric", action="store_true", help="include dates, money, numbers")
+    ents.add_argument("--titles", action="store_true", help="include TITLE spans (记者, 总裁…)")
 
     rep = sub.add_parser("report", help="a self-contained HTML report of a run")
     rep.add_argument("file", help="an annotated JSONL written by `zhnews run`")
@@ -141,10 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.verbose:
+        os.environ["ZHNEWS_VERBOSE"] = "1"  # before the extractors are imported; the workers inherit it
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
     try:
         return COMMANDS[args.command](args)
-    except InputError as exc:
+    except (InputError, ConfigError) as exc:  # the command or its settings are wrong: a usage error
         print(f"zhnews: error: {terminal_safe(str(exc), keep_newlines=False)}", file=sys.stderr)
         return EXIT_USAGE
     except PipelineError as exc:
@@ -245,6 +252,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         from pipeline.hf import export_dataset
 
         count = export_dataset(read_records(args.file), args.output, args.to)
+    elif args.to == "duckdb":
+        from pipeline.io.duckdb_export import export_duckdb
+
+        count = export_duckdb(read_records(args.file), args.output)
     else:
         from pipeline.exports import export_records
 
@@ -257,7 +268,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
     from pipeline.corpus_index import entity_index, write_index
     from pipeline.io.writers import read_records
 
-    rows = entity_index(read_records(args.file), include_numeric=args.numeric)
+    rows = entity_index(read_records(args.file), include_numeric=args.numeric, include_titles=args.titles)
     write_index(rows, args.output)
     print(f"{len(rows)} entities from {args.file} written to {args.output}", file=sys.stderr)
     return EXIT_OK

@@ -1,8 +1,9 @@
 """``zhnews report``: one self-contained HTML file to look at a run (no network, no CDN).
 
 Run statistics, an SVG chart of entity counts by label and a histogram of article
-lengths, the most mentioned entities, and a searchable list of articles that opens one
-with its entities highlighted and its summary. Scraped text is hostile: article data is
+lengths, the most mentioned entities (with how each name's mentions split over labels), and
+a searchable list of articles (date and site beside each title) that opens one with its
+entities highlighted and its summary; a click on a name lists the articles that name it. Scraped text is hostile: article data is
 embedded as JSON inside a non-executable ``<script type="application/json">`` block (with
 ``<``, ``>``, ``&`` and line separators escaped) and put on the page only through
 ``textContent``; a Content-Security-Policy allows no remote loads and no script but the
@@ -17,7 +18,7 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
-from pipeline.corpus_index import entity_index
+from pipeline.corpus_index import article_date, article_site, entity_index
 from pipeline.errors import OutputError
 from pipeline.io.writers import read_records
 from pipeline.manifest import manifest_path
@@ -35,6 +36,19 @@ SCRIPT = r"""
   var view = document.getElementById("article");
   var search = document.getElementById("search");
   var shown = document.getElementById("shown");
+  var filterBox = document.getElementById("filter");
+  var entityFilter = null;
+  function pick(norm) {
+    entityFilter = norm;
+    filterBox.replaceChildren();
+    if (norm !== null) {
+      filterBox.appendChild(document.createTextNode("articles naming " + norm + " "));
+      var clear = el("button", null, "\u00d7 show all");
+      clear.addEventListener("click", function () { pick(null); });
+      filterBox.appendChild(clear);
+    }
+    render();
+  }
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) { node.className = cls; }
@@ -45,7 +59,8 @@ SCRIPT = r"""
     var a = data[i];
     view.replaceChildren();
     view.appendChild(el("h2", null, a.title || "(no title)"));
-    view.appendChild(el("p", "meta", a.id + " \u00b7 " + a.source + (a.flags.length ? " \u00b7 " + a.flags.join(", ") : "")));
+    view.appendChild(el("p", "meta", [a.date, a.site, a.id, a.source].filter(function (x) { return x; }).join(" \u00b7 ") +
+      (a.flags.length ? " \u00b7 " + a.flags.join(", ") : "")));
     var summary = el("p", "summary");
     summary.appendChild(el("b", null, "Summary: "));
     summary.appendChild(document.createTextNode(a.summary));
@@ -57,6 +72,8 @@ SCRIPT = r"""
       body.appendChild(document.createTextNode(a.text.slice(pos, e[0])));
       var mark = el("mark", "ent ent-" + e[2], a.text.slice(e[0], e[1]));
       mark.appendChild(el("sub", null, e[2]));
+      mark.title = e[3] + " (click: every article that names it)";
+      mark.addEventListener("click", function () { pick(e[3]); });
       body.appendChild(mark);
       pos = e[1];
     });
@@ -69,7 +86,10 @@ SCRIPT = r"""
     var n = 0;
     data.forEach(function (a, i) {
       if (q && a.title.indexOf(q) < 0 && a.text.indexOf(q) < 0) { return; }
+      if (entityFilter !== null && a.norms.indexOf(entityFilter) < 0) { return; }
       var item = el("li", null, a.title || a.text.slice(0, 40));
+      var where = [a.date, a.site].filter(function (x) { return x; }).join(" \u00b7 ");
+      if (where) { item.appendChild(el("span", "meta", " " + where)); }
       item.dataset.index = String(i);
       item.addEventListener("click", function () { open(i); });
       list.appendChild(item);
@@ -78,9 +98,14 @@ SCRIPT = r"""
     shown.textContent = String(n);
   }
   search.addEventListener("input", render);
+  Array.prototype.forEach.call(document.querySelectorAll("tr.pick"), function (row) {
+    row.addEventListener("click", function () { pick(row.dataset.norm); });
+  });
   render();
   var match = /a=(\d+)/.exec(location.hash);
   if (match && data[Number(match[1])]) { open(Number(match[1])); }
+  var named = /e=([^&]+)/.exec(location.hash);  // #e=NAME: the articles that name it, as a click does
+  if (named) { pick(decodeURIComponent(named[1])); }
 })();
 """
 
@@ -92,6 +117,7 @@ main{display:grid;grid-template-columns:340px 1fr;gap:16px;padding:16px}section{
 #search{width:100%;padding:6px;box-sizing:border-box}.meta{color:#666;font-size:.85em}.summary{background:#f6f6f6;padding:8px}
 .body{line-height:1.8;white-space:pre-wrap}mark.ent{padding:0 2px;border-radius:3px}mark.ent sub{font-size:.6em;margin-left:1px}
 table.top td,table.top th{padding:2px 8px;text-align:left;border-bottom:1px solid #eee}
+tr.pick{cursor:pointer}tr.pick:hover{background:#eef4fb}mark.ent{cursor:pointer}#filter button{margin-left:6px}
 """
 
 
@@ -159,7 +185,10 @@ def build_report(path: str | Path) -> tuple[str, int]:
             "text": a.text[:MAX_TEXT],
             "summary": a.summary.text,
             "flags": a.flags,
-            "entities": [[e.start, e.end, e.label] for e in a.entities if e.end <= MAX_TEXT],
+            "date": article_date(a) or "",
+            "site": article_site(a) or "",
+            "entities": [[e.start, e.end, e.label, e.norm] for e in a.entities if e.end <= MAX_TEXT],
+            "norms": sorted({e.norm for e in a.entities}),
         }
         for a in records[:MAX_ARTICLES]
     ]
@@ -167,9 +196,10 @@ def build_report(path: str | Path) -> tuple[str, int]:
     csp = (f"default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; img-src data:; "
            "base-uri 'none'; form-action 'none'")
     ent_styles = "".join(f"mark.ent-{label}{{background:{colour}}}" for label, colour in LABEL_COLOURS.items())
-    top_rows = "".join(
-        f"<tr><td>{escape(r['entity'])}</td><td>{escape(r['label'])}</td><td>{r['mentions']}</td>"
-        f"<td>{r['articles']}</td></tr>" for r in top
+    top_rows = "".join(  # a click lists the articles that name it; labels: how its mentions split
+        f"<tr class=\"pick\" data-norm=\"{escape(r['entity'])}\"><td>{escape(r['entity'])}</td>"
+        f"<td>{escape(r['label'])}</td><td>{r['mentions']}</td><td>{r['articles']}</td>"
+        f"<td>{escape(r['labels'] if ';' in r['labels'] else '')}</td></tr>" for r in top
     )
     html = f"""<!DOCTYPE html>
 <html lang="zh"><head><meta charset="utf-8">
@@ -185,13 +215,14 @@ def build_report(path: str | Path) -> tuple[str, int]:
 <tr><td>flags</td><td>{escape(", ".join(f"{k} {v}" for k, v in flags.most_common()) or "-")}</td></tr>
 {run_line}</table></section>
 <section><input id="search" type="search" placeholder="search titles and text">
-<p class="meta"><span id="shown">0</span> shown</p><ul id="articles"></ul></section>
+<p class="meta"><span id="shown">0</span> shown <span id="filter"></span></p><ul id="articles"></ul></section>
 </div><div>
 <section id="article"><p class="meta">Click an article to read it with its entities highlighted.</p></section>
 <section><h3>Entities by label</h3>{_bar_chart(labels.most_common())}</section>
 <section><h3>Article length</h3>{_histogram([len(a.text) for a in records])}</section>
 <section><h3>Most mentioned</h3><table class="top"><tr><th>entity</th><th>label</th><th>mentions</th>
-<th>articles</th></tr>{top_rows}</table></section>
+<th>articles</th><th>label split</th></tr>{top_rows}</table>
+<p class="meta">Click a name (here or in an article) to list the articles that name it.</p></section>
 </div></main>
 <script type="application/json" id="zhnews-data">{_json_for_html(articles)}</script>
 <script>{SCRIPT}</script>

@@ -223,6 +223,8 @@ def _run_locked(
     report = RunReport(output=output, rejects=Path(rejects) if rejects else default_rejects_path(output))
     expanded = expanded if expanded is not None else expand_inputs(inputs)
     total = estimate_count(inputs, expanded)
+    if total is not None and shard is not None:
+        total = -(-total // shard[1])  # this shard's share, about a 1/N of the inputs
     if total is not None and engine == "local":
         workers = max(1, min(workers, -(-total // batch_size)))  # no idle workers on a small input
     report.workers = workers
@@ -262,11 +264,14 @@ def _run_locked(
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=(total - len(done.ids) - len(done.rejected)) if total else None, unit=" articles",
+        bar = tqdm(total=max(0, total - len(done.ids) - len(done.rejected)) if total else None, unit=" articles",
                    desc="annotating", dynamic_ncols=True, smoothing=0.1)
     started = time.perf_counter()
     try:
         _write_results(results, bad_inputs, output, report, config, dedup, manifest, bar, resume, started)
+        if bar is not None and bar.total is not None and bar.n != bar.total:
+            bar.total = bar.n  # a shard's share was an estimate: end at 100%, without an ETA
+            bar.refresh()
     except KeyboardInterrupt as stop:
         report.seconds = time.perf_counter() - started
         manifest.run["interrupted"] = "SIGTERM" if isinstance(stop, Terminated) else True

@@ -20,6 +20,7 @@ def test_notebook_is_stored_without_outputs(path):
                if cell.cell_type == "code")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_top_to_bottom(path):
     notebook = nbformat.read(path, as_version=4)
@@ -30,3 +31,5 @@ def test_notebook_runs_top_to_bottom(path):
     assert not [o for o in outputs if o.output_type == "error"]
     rich = [o for o in outputs if o.output_type in ("display_data", "execute_result")]
     assert len(rich) >= 4  # tables, charts, rendered articles: real output
+    images = [o for o in rich if "image/png" in o.get("data", {})]
+    assert len(images) >= 2, f"{path.name}: {len(images)} inline figures"  # shown inline, not drawn off-screen

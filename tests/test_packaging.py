@@ -14,6 +14,7 @@ def test_resources_are_found_in_a_checkout():
     assert resources.resolve("boilerplate.tsv").name == "boilerplate.tsv"
 
 
+@pytest.mark.slow
 def test_wheel_carries_the_default_resources(tmp_path):
     pytest.importorskip("hatchling")
     proc = subprocess.run(

@@ -10,6 +10,7 @@ from conftest import ROOT, SAMPLES
 pytest.importorskip("ray")
 
 
+@pytest.mark.slow
 def test_ray_engine_writes_the_same_records_as_the_local_engine(tmp_path):
     local = tmp_path / "local.jsonl"
     distributed = tmp_path / "ray.jsonl"

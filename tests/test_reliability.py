@@ -69,6 +69,7 @@ def _limit_file_size(limit):
     return apply
 
 
+@pytest.mark.slow
 def test_disk_filling_up_mid_run_leaves_a_resumable_output(corpus, reference, tmp_path):
     out = tmp_path / "out.jsonl"
     cmd = [*CLI, str(corpus), "-o", str(out), "--workers", "1", "--batch-size", "4", "--quiet"]

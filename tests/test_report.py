@@ -68,7 +68,21 @@ def test_report_is_self_contained_and_opens_an_article_in_chromium(run_output, t
     dom = dump_dom(report, "#a=0", tmp_path)
     assert '<td id="article-count">7</td>' in dom
     assert dom.count("<li data-index=") == 7  # the list is built by the page's own script
-    assert '<mark class="ent ent-PERSON">' in dom and "Summary: " in dom
+    assert '<mark class="ent ent-PERSON"' in dom and "Summary: " in dom
+    assert "2024-11-13" in dom.split('<ul id="articles">')[1].split("</ul>")[0]  # the date beside a title
+
+
+def test_report_lists_the_articles_that_name_an_entity(run_output, tmp_path):
+    from pipeline.io.writers import read_records
+
+    naming = sum(1 for a in read_records(run_output) if any(e.norm == "腾讯" for e in a.entities))
+    report = tmp_path / "report.html"
+    assert main(["report", str(run_output), "-o", str(report)]) == 0
+    html = report.read_text(encoding="utf-8")
+    assert 'class="pick" data-norm="腾讯"' in html and "label split" in html
+    dom = dump_dom(report, "#e=%E8%85%BE%E8%AE%AF", tmp_path)  # #e=腾讯
+    assert 0 < naming < 7 and dom.count("<li data-index=") == naming
+    assert "articles naming 腾讯" in dom
 
 
 def test_hostile_article_text_never_runs_in_the_report(tmp_path):
@@ -96,4 +110,4 @@ def test_hostile_article_text_never_runs_in_the_report(tmp_path):
     assert "<svg onload" not in body
     assert '<a href="javascript:' not in body
     assert "&lt;img src=x onerror=" in body  # shown as text
-    assert '<mark class="ent ent-ORG">' in body  # and the page still works
+    assert '<mark class="ent ent-ORG"' in body  # and the page still works

@@ -130,7 +130,7 @@ def test_manifest_records_config_inputs_counts_and_throughput(corpus, reference)
     assert run["chars_per_second"] > 0 and run["workers"] == 1
 
 
-@pytest.mark.parametrize("kill_after", [5, 30, 80])
+@pytest.mark.parametrize("kill_after", [5, pytest.param(30, marks=pytest.mark.slow), pytest.param(80, marks=pytest.mark.slow)])
 def test_sigkill_then_resume_gives_exactly_the_uninterrupted_records(corpus, reference, tmp_path, kill_after):
     out = tmp_path / "killed.jsonl"
     cmd = [sys.executable, "-m", "pipeline", "run", str(corpus), "-o", str(out), "--workers", "2",

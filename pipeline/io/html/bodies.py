@@ -8,6 +8,7 @@ recorded by the caller in ``extra["html"]["extractor"]``.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,15 @@ import lxml.html
 from pipeline.io.html.dom import element_text, squeeze
 
 log = logging.getLogger(__name__)
+
+# the extractors log every page they find odd ("discarding data: None") as a warning: on a
+# million pages that is noise, so they are quiet unless asked (zhnews --verbose sets
+# ZHNEWS_VERBOSE, which the pool's workers inherit); a logging level set by the caller stays
+THIRD_PARTY_LOGGERS = ("trafilatura", "readability", "htmldate", "courlan", "justext")
+if not os.environ.get("ZHNEWS_VERBOSE"):
+    for _name in THIRD_PARTY_LOGGERS:
+        if logging.getLogger(_name).level == logging.NOTSET:
+            logging.getLogger(_name).setLevel(logging.ERROR)
 
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _COMMA = re.compile(r"[，,；;]")
