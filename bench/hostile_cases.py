@@ -499,7 +499,7 @@ def _(w: Path) -> Outcome:
     return o
 
 
-@case("small slips", "CR-only JSONL, an empty text field before content, Chinese field names")
+@case("small slips", "CR-only JSONL, an empty text field before content, 正文, an unknown field")
 def _(w: Path) -> Outcome:
     o = Outcome("", "")
     src = jsonl(w / "mac.jsonl", good(3, "m"), newline="\r")
@@ -507,12 +507,13 @@ def _(w: Path) -> Outcome:
     code, _, err = run(["run", str(src), "-o", str(out), *CHEAP], w)
     check_stderr(o, code, err, (0,))
     account(o, out, {"m0", "m1", "m2"})
-    src = jsonl(w / "empty.jsonl", [{"id": "c", "text": "", "content": STORY}, {"id": "z", "正文": STORY}])
+    src = jsonl(w / "empty.jsonl", [{"id": "c", "text": "", "content": STORY}, {"id": "z", "正文": STORY},
+                                    {"id": "u", "文本": STORY}])
     code, _, err = run(["run", str(src), "-o", str(w / "e.jsonl"), *CHEAP], w)
     check_stderr(o, code, err, (3,))
-    account(o, w / "e.jsonl", {"c"}, 2)
+    account(o, w / "e.jsonl", {"c", "z"}, 3)
     rejects, _ = read_lines(w / "e.rejects.jsonl")
-    if not any("input.text_fields" in r["reason"] and "正文" in r["reason"] for r in rejects):
+    if not any("input.text_fields" in r["reason"] and "文本" in r["reason"] for r in rejects):
         o.notes.append("the missing-field reject does not name the fields found")
     return o
 

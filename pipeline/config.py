@@ -84,6 +84,8 @@ class EntityConfig:
     batch_size: int = 128
     threads: int = 1  # ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose
     window_chars: int = 512  # longer sentences are tagged in pieces cut at commas (bounded memory)
+    document_pass: bool = True  # one label and norm per name in an article (stages/document_pass.py)
+    company_forms: str = "company_forms.txt"  # endings that link a short name to a full one (龙湖 ← 龙湖集团)
 
 
 @dataclass

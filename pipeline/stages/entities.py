@@ -41,6 +41,7 @@ from pipeline.errors import ConfigError, ResourceError
 from pipeline.record import Article, Entity
 from pipeline.registry import Stage, factory
 from pipeline.resources import fingerprint, resolve, resource_files
+from pipeline.stages.document_pass import load_company_forms, one_sense
 from pipeline.stages.gazetteer import Gazetteer, load_aliases
 from pipeline.stages.lac_tagger import LacWord, get_lac_tagger
 from pipeline.stages.name_runs import load_name_model, load_surnames, person_blocks, split_name_run, surname_of
@@ -164,6 +165,7 @@ class EntityRecognizer(Stage):
         self.aliases = load_aliases(alias_files)
         self.names = load_name_model()
         self.divisions = load_divisions()
+        self.company_forms = load_company_forms(config.company_forms) if config.document_pass else None
         self.known_words = jieba_freq_table() if config.rules else {}
         self.known_pos = jieba_pos_table() if config.rules else {}
         self.gazetteer = Gazetteer(gazetteer_files, self.aliases)
@@ -238,7 +240,13 @@ class EntityRecognizer(Stage):
                             fillers[i].append(found)
         for article, found, extra in zip(articles, candidates, fillers):
             article.entities = self._resolve(article.text, found, extra)
+            if self.company_forms is not None:  # after every sentence is read: one sense per article
+                article.entities = one_sense(article.entities, self.company_forms, self._is_place)
         return articles
+
+    def _is_place(self, surface: str) -> bool:
+        known = self.gazetteer.label_of(surface) or self.gazetteer.label_of(self.aliases.get(surface, ""))
+        return known in ("GPE", "LOC", "FAC") or surface in self.divisions
 
     # --------------------------------------------------------------- sources
     def _people(self, text: str, spans: list[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[int, int]]]:

@@ -1,0 +1,89 @@
+"""One article, one sense: the mentions of a name in one article share one label and one norm.
+
+A sentence-level tagger reads 龙湖集团 as an ORG and, three sentences on, 龙湖 as a place;
+the document pass reads the whole article and settles it:
+
+* **votes per surface**: every mention of the same surface text with a name label (PERSON,
+  ORG, GPE, LOC, FAC, PRODUCT, WORK_OF_ART, EVENT) votes for its label, a gazetteer's or an
+  alias's reading counting more than a model's (``SOURCE_WEIGHT``); all mentions take the
+  winner. A tie keeps each mention's own label.
+* **short forms**: a surface that is the start of a company's full name in the same article,
+  the rest being one of the company forms of ``models/company_forms.txt`` (龙湖 ← 龙湖集团),
+  and that is not a known place, votes with the full name's mentions for its label and takes
+  its ``norm``;
+* **a person by surname**: a one-character PERSON mention (陈, of 陈先生) takes the norm of the
+  article's only full name with that surname, when there is exactly one.
+
+It changes labels and norms only, never spans, so offsets and token boundaries stay as the
+stage resolved them. The pass is a pure function of the article's text and entities.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+
+from pipeline.errors import ResourceError
+from pipeline.record import Entity
+from pipeline.resources import resolve
+
+NAMES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
+SOURCE_WEIGHT = {"gazetteer": 3.0, "alias": 3.0, "annotator": 5.0, "model": 1.0, "rule": 1.0}
+FULL_NAME_WEIGHT = 3.0  # each mention of the full name, for its short form
+
+
+@lru_cache(maxsize=4)
+def load_company_forms(name: str = "company_forms.txt") -> frozenset[str]:
+    path = resolve(name)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"cannot read the company forms {path}: {exc}") from exc
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def one_sense(entities: list[Entity], forms: frozenset[str],
+              is_place: Callable[[str], bool] = lambda s: False) -> list[Entity]:
+    """The article's entities with one label and one norm per name (see the module docstring)."""
+    named = [e for e in entities if e.label in NAMES]
+    if len(named) < 2:
+        return entities
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in named:
+        votes[e.text][e.label] += SOURCE_WEIGHT.get(e.source, 1.0)
+    full_names: dict[str, Entity] = {}  # short form -> the full name it stands for
+    for e in named:
+        if e.label != "ORG":
+            continue
+        for cut in range(2, len(e.text) - 1):
+            short, rest = e.text[:cut], e.text[cut:]
+            if rest in forms and short in votes and not is_place(short) and short not in full_names:
+                full_names[short] = e
+    for short, full in full_names.items():  # the full name given in the article speaks like a list
+        votes[short][full.label] += FULL_NAME_WEIGHT * sum(1 for e in named if e.text == full.text)
+    chosen: dict[str, str] = {}
+    for surface, counter in votes.items():
+        if len(counter) < 2 and surface not in full_names:
+            continue
+        (best, top), *rest = counter.most_common()
+        if not rest or top > rest[0][1]:
+            chosen[surface] = best
+    people: dict[str, set[str]] = defaultdict(set)
+    for e in named:
+        if e.label == "PERSON" and 2 <= len(e.text) <= 4:
+            people[e.text[0]].add(e.norm)
+    out = []
+    for e in entities:
+        if e.label not in NAMES:
+            out.append(e)
+            continue
+        label = chosen.get(e.text, e.label)
+        norm = e.norm
+        full = full_names.get(e.text)
+        if full is not None and label == full.label and norm == e.text:
+            norm = full.norm
+        if label == "PERSON" and len(e.text) == 1 and len(people.get(e.text, ())) == 1:
+            norm = next(iter(people[e.text]))
+        out.append(e if (label, norm) == (e.label, e.norm) else replace(e, label=label, norm=norm))
+    return out
