@@ -32,8 +32,9 @@ class InputConfig:
     max_chars: int = 200_000
     on_too_long: str = "reject"  # "reject", "split" (parts ID#part1…, flagged `split`) or "truncate"
     # what is read at all (0: no limit); each over-limit input is a reject naming the setting
-    max_file_bytes: int = 64 << 20  # a .txt or HTML file, read whole
-    max_line_bytes: int = 64 << 20  # one JSONL line (a longer one is skipped without being held)
+    # 16 MiB: forty times the largest real page here (411 KB); a 60 MB page would take 1.2 GB to parse
+    max_file_bytes: int = 16 << 20  # a .txt or HTML file (or a WARC record), read whole
+    max_line_bytes: int = 16 << 20  # one JSONL line or CSV row (a longer one is skipped without being held)
     max_decompressed_bytes: int = 64 << 30  # what one .gz file may inflate to (a bomb guard)
     timeout_s: float = 60.0  # per article and stage; 0 turns the limit off
 

@@ -52,3 +52,16 @@ def test_numbers_and_titles_are_left_alone():
     text = "记者张三报道，营收增长5%。"
     found = ents(text, [("记者", "TITLE", "model"), ("张三", "PERSON", "model"), ("5%", "PERCENT", "rule")])
     assert one_sense(found, FORMS) == found
+
+
+def test_a_spun_spelling_of_a_person_is_linked_to_the_name():
+    from pipeline.stages.document_pass import name_variants
+
+    text = "阿里巴巴集团总裁戴珊发布内部信。岱山表示，淘宝直播将继续独立运营。"
+    found = ents(text, [("阿里巴巴集团", "ORG", "gazetteer"), ("戴珊", "PERSON", "model"), ("岱山", "GPE", "model"),
+                        ("淘宝直播", "PRODUCT", "gazetteer")])
+    out, notes = name_variants(found)
+    assert [(e.text, e.label, e.norm) for e in out][1:3] == [("戴珊", "PERSON", "戴珊"), ("岱山", "PERSON", "戴珊")]
+    assert notes == ["岱山>戴珊"] and out[0].label == "ORG" and out[3].label == "PRODUCT"
+    alike = ents("张伟和章伟都到了。", [("张伟", "PERSON", "model"), ("章伟", "PERSON", "model")])
+    assert name_variants(alike) == (alike, [])  # two people who read alike stay two people

@@ -12,7 +12,10 @@ the document pass reads the whole article and settles it:
   and that is not a known place, votes with the full name's mentions for its label and takes
   its ``norm``;
 * **a person by surname**: a one-character PERSON mention (陈, of 陈先生) takes the norm of the
-  article's only full name with that surname, when there is exactly one.
+  article's only full name with that surname, when there is exactly one;
+* **a spun spelling** (:func:`name_variants`): a name that reads like the article's only
+  PERSON of that reading (岱山 for 戴珊, the same syllables in ``pypinyin``) is that person,
+  and the article is flagged ``name_variant:岱山>戴珊``.
 
 It changes labels and norms only, never spans, so offsets and token boundaries stay as the
 stage resolved them. The pass is a pure function of the article's text and entities.
@@ -87,3 +90,41 @@ def one_sense(entities: list[Entity], forms: frozenset[str],
             norm = next(iter(people[e.text]))
         out.append(e if (label, norm) == (e.label, e.norm) else replace(e, label=label, norm=norm))
     return out
+
+
+def name_variants(entities: list[Entity], reading: Callable[[str], str] | None = None) -> tuple[list[Entity], list[str]]:
+    """A spun spelling of a person's name (岱山 for 戴珊: the same syllables, other characters, as
+    scraped copies write names to dodge filters) linked to the name: a 2–3 character mention
+    that is not a PERSON and reads as the article's only PERSON name of that reading becomes a
+    PERSON with that name's norm. Returns the entities and ``variant>name`` notes (the stage
+    flags the article ``name_variant:岱山>戴珊``). Two PERSON names that read alike are left as
+    two people."""
+    people: dict[str, set[str]] = defaultdict(set)
+    named = [e for e in entities if e.label in NAMES and 2 <= len(e.text) <= 3]
+    if not any(e.label == "PERSON" for e in named) or all(e.label == "PERSON" for e in named):
+        return entities, []
+    reading = reading or toneless_pinyin
+    for e in named:
+        if e.label == "PERSON":
+            people[reading(e.text)].add(e.norm)
+    candidates = {id(e) for e in named if e.label != "PERSON"}
+    out, notes = [], []
+    for e in entities:
+        if id(e) in candidates:
+            norms = people.get(reading(e.text), set())
+            if len(norms) == 1 and e.text not in norms:
+                (norm,) = norms
+                out.append(replace(e, label="PERSON", norm=norm))
+                if f"{e.text}>{norm}" not in notes:
+                    notes.append(f"{e.text}>{norm}")
+                continue
+        out.append(e)
+    return out, notes
+
+
+@lru_cache(maxsize=65536)
+def toneless_pinyin(text: str) -> str:
+    """``text`` read aloud without tones (岱山 and 戴珊 both ``dai shan``), via pypinyin."""
+    from pypinyin import Style, lazy_pinyin
+
+    return " ".join(lazy_pinyin(text, style=Style.NORMAL))

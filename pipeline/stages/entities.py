@@ -41,7 +41,7 @@ from pipeline.errors import ConfigError, ResourceError
 from pipeline.record import Article, Entity
 from pipeline.registry import Stage, factory
 from pipeline.resources import fingerprint, resolve, resource_files
-from pipeline.stages.document_pass import load_company_forms, one_sense
+from pipeline.stages.document_pass import load_company_forms, name_variants, one_sense
 from pipeline.stages.gazetteer import Gazetteer, load_aliases
 from pipeline.stages.lac_tagger import LacWord, get_lac_tagger
 from pipeline.stages.name_runs import load_name_model, load_surnames, person_blocks, split_name_run, surname_of
@@ -242,6 +242,8 @@ class EntityRecognizer(Stage):
             article.entities = self._resolve(article.text, found, extra)
             if self.company_forms is not None:  # after every sentence is read: one sense per article
                 article.entities = one_sense(article.entities, self.company_forms, self._is_place)
+                article.entities, variants = name_variants(article.entities)
+                article.flags.extend(f"name_variant:{v}" for v in variants if f"name_variant:{v}" not in article.flags)
         return articles
 
     def _is_place(self, surface: str) -> bool:
