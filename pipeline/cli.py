@@ -231,8 +231,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.inputs, output, nlp=nlp, rejects=args.rejects, batch_size=args.batch_size,
         workers=args.workers if args.engine == "ray" and args.workers else workers,
         ordered=not args.unordered, resume=args.resume, force_config=args.force_config, overwrite=args.overwrite,
-        shard=shard,
-        progress=not args.quiet, engine=args.engine,
+        shard=shard, progress=not args.quiet, engine=args.engine,
     )
     if not args.quiet:
         from pipeline.report import print_run_report

@@ -116,7 +116,7 @@ class Pipeline:
                     with time_limit(limit):
                         component.pipe([results[i] for i in alive])  # type: ignore[misc]
                     continue
-                except Exception:
+                except Exception:  # rerun one by one to find the article that broke it (or took the time)
                     log.debug("batched stage %s failed or ran over %g s; isolating", name, limit, exc_info=True)
             for i in alive:
                 try:

@@ -121,3 +121,12 @@ def test_a_damaged_web_archive_is_a_reject_not_a_crash(tmp_path):
     (tmp_path / "bad.warc.gz").write_bytes(b"\x1f\x8b\x08\x00garbage" * 20)
     (item,) = read_inputs([tmp_path / "bad.warc.gz"], PipelineConfig().input)
     assert isinstance(item, Rejected) and "bad.warc.gz" in item.source
+
+
+def test_an_unclosed_quote_is_a_reject_naming_its_row_not_a_silent_merge(tmp_path):
+    src = tmp_path / "broken.csv"
+    src.write_text(f'id,content\n1,"{STORY}"\n2,"{STORY}\n3,{STORY}\n', encoding="utf-8")
+    articles, rejects = split(read_inputs([src]))
+    assert [a.id for a in articles] == ["1"]
+    (bad,) = rejects
+    assert bad.source == f"{src}:3" and "unclosed quote" in bad.reason

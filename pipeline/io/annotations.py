@@ -135,7 +135,7 @@ def label_studio_item(task: Any) -> tuple[str, str, list[Span]]:
 def _items(path: Path, fmt: str) -> list[tuple[str, Any]]:
     """``(where, parsed item or BadItem)`` for every item of the file."""
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")  # a BOM, as some editors write
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if fmt == "doccano":

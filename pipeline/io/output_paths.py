@@ -2,9 +2,10 @@
 
 ``check_output_paths`` refuses, before anything is opened for writing, an output (or its
 rejects or manifest file) that is one of the inputs, lies inside an input directory (the run
-would read what it writes), or is another of the run's own files. ``OutputLock`` holds an
-exclusive ``fcntl.flock`` on ``OUT.lock`` for the whole run; a second run on the same output is
-refused with the first run's pid.
+would read what it writes), or is another of the run's own files; hard links are compared by
+inode. ``OutputLock`` holds an exclusive ``fcntl.flock`` on ``PATH.lock`` beside each file the run
+writes, for the whole run; a second run on one of them is refused with the first run's pid.
+``check_overwrite`` keeps a finished output of other inputs or settings unless ``--overwrite``.
 """
 from __future__ import annotations
 

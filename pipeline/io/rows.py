@@ -31,7 +31,7 @@ from pipeline.io.articles import checked, html_article
 from pipeline.io.files import LimitedReader, open_regular
 from pipeline.record import Article, Rejected, article_id
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # the byte limits of InputConfig bound a field instead
+_NO_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
 
 
 def first_field(record: dict[str, Any], names: list[str]) -> tuple[str | None, Any]:
@@ -153,7 +153,10 @@ def read_csv(path: Path, config: InputConfig) -> Iterator[Article | Rejected]:
         try:
             encoding = _sniff_encoding(buffered.peek(1 << 16)[: 1 << 16])
             text = io.TextIOWrapper(buffered, encoding=encoding, errors="strict", newline="")
-            reader = csv.reader(text, delimiter=delimiter)
+            # a field never grows past the line limit (an unclosed quote would swallow the file);
+            # strict: an unclosed quote at the end is an error naming its row, not a silent merge
+            csv.field_size_limit(config.max_line_bytes if config.max_line_bytes > 0 else _NO_FIELD_LIMIT)
+            reader = csv.reader(text, delimiter=delimiter, strict=True)
             header = next(reader, None)
             if header is None:
                 yield Rejected(str(path), "empty CSV file: no header row")
@@ -182,4 +185,5 @@ def read_csv(path: Path, config: InputConfig) -> Iterator[Article | Rejected]:
             yield Rejected(f"{path}:{row_start}", f"undecodable bytes: not {encoding} ({exc.reason}); the rest of "
                            "the file is not read")
         except (csv.Error, OSError, EOFError, gzip.BadGzipFile) as exc:
-            yield Rejected(f"{path}:{row_start}", f"cannot read further: {type(exc).__name__}: {exc}")
+            yield Rejected(f"{path}:{row_start}", f"cannot read further: {type(exc).__name__}: {exc} (an unclosed "
+                           "quote, or a field over input.max_line_bytes); the rest of the file is not read")
