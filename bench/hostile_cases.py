@@ -63,6 +63,13 @@ def run(args: list[str], cwd: Path, timeout: float = LIMIT, env: dict | None = N
     return done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
 
 
+def wait_while_running(proc: subprocess.Popen, ready: Callable[[], bool]) -> None:
+    """Until ``ready()`` holds, the process ends, or ``LIMIT`` seconds pass."""
+    deadline = time.time() + LIMIT
+    while time.time() < deadline and proc.poll() is None and not ready():
+        time.sleep(0.01)
+
+
 def digest(paths: list[Path]) -> str:
     h = hashlib.sha256()
     for path in paths:
@@ -187,9 +194,7 @@ def _(w: Path) -> Outcome:
     first = subprocess.Popen([*cmd, str(a), "-o", str(out), "--components", "clean,sentences,tokens", "--quiet",
                               "--batch-size", "4"], cwd=w, stderr=subprocess.PIPE, env={**os.environ,
                                                                                        "PYTHONPATH": str(ROOT)})
-    deadline = time.time() + LIMIT
-    while time.time() < deadline and not (w / "out.jsonl.lock").exists() and first.poll() is None:
-        time.sleep(0.01)
+    wait_while_running(first, lambda: (w / "out.jsonl.lock").exists())
     code, _, err = run(["run", str(b), "-o", str(out), *CHEAP], w)
     check_stderr(o, code, err, (2,))
     err1 = first.communicate(timeout=LIMIT)[1].decode()
@@ -207,9 +212,7 @@ def _(w: Path) -> Outcome:
     first = subprocess.Popen([PY, "-m", "pipeline", "run", str(a), "-o", str(out), "--components",
                               "clean,sentences,tokens", "--quiet", "--batch-size", "4"], cwd=w,
                              stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    deadline = time.time() + LIMIT
-    while time.time() < deadline and not (w / "out.jsonl.lock").exists() and first.poll() is None:
-        time.sleep(0.01)
+    wait_while_running(first, lambda: (w / "out.jsonl.lock").exists())
     code, _, err = run(["run", str(b), "-o", str(w / "out.rejects.jsonl"), *CHEAP], w)
     check_stderr(o, code, err, (2,))
     first.communicate(timeout=LIMIT)
@@ -366,11 +369,7 @@ def _(w: Path) -> Outcome:
             "--components", "clean,sentences,tokens", "--quiet"]
     proc = subprocess.Popen(args, cwd=w, start_new_session=True, stderr=subprocess.DEVNULL,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-    deadline = time.time() + LIMIT
-    while time.time() < deadline and proc.poll() is None:
-        if out.exists() and out.read_bytes().count(b"\n") >= 8:
-            break
-        time.sleep(0.02)
+    wait_while_running(proc, lambda: out.exists() and out.read_bytes().count(b"\n") >= 8)
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -408,11 +407,7 @@ def _(w: Path) -> Outcome:
     args = ["run", str(src), "-o", str(out), "--batch-size", "2", "--workers", "2", "--quiet"]
     proc = subprocess.Popen([PY, "-m", "pipeline", *args], cwd=w, stderr=subprocess.PIPE,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-    deadline = time.time() + LIMIT
-    while time.time() < deadline and proc.poll() is None:
-        if out.exists() and out.read_bytes().count(b"\n") >= 6:
-            break
-        time.sleep(0.02)
+    wait_while_running(proc, lambda: out.exists() and out.read_bytes().count(b"\n") >= 6)
     children = psutil.Process(proc.pid).children(recursive=True) if proc.poll() is None else []
     proc.send_signal(signal.SIGTERM)
     try:

@@ -27,9 +27,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
-from pipeline.errors import ResourceError
 from pipeline.record import Entity
-from pipeline.resources import resolve
+from pipeline.resources import read_word_list, resolve
 
 NAMES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
 SOURCE_WEIGHT = {"gazetteer": 3.0, "alias": 3.0, "annotator": 5.0, "model": 1.0, "rule": 1.0}
@@ -38,12 +37,7 @@ FULL_NAME_WEIGHT = 3.0  # each mention of the full name, for its short form
 
 @lru_cache(maxsize=4)
 def load_company_forms(name: str = "company_forms.txt") -> frozenset[str]:
-    path = resolve(name)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"cannot read the company forms {path}: {exc}") from exc
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(read_word_list(resolve(name)))
 
 
 def one_sense(entities: list[Entity], forms: frozenset[str],

@@ -37,10 +37,10 @@ import re
 from functools import lru_cache
 
 from pipeline.config import EntityConfig, PipelineConfig
-from pipeline.errors import ConfigError, ResourceError
+from pipeline.errors import ConfigError
 from pipeline.record import Article, Entity
 from pipeline.registry import Stage, factory
-from pipeline.resources import fingerprint, resolve, resource_files
+from pipeline.resources import fingerprint, read_word_list, resolve, resource_files
 from pipeline.stages.document_pass import load_company_forms, name_variants, one_sense
 from pipeline.stages.gazetteer import Gazetteer, load_aliases
 from pipeline.stages.lac_tagger import LacWord, get_lac_tagger
@@ -108,12 +108,7 @@ def clip_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 @lru_cache(maxsize=2)
 def load_divisions(name: str = "china_divisions.txt") -> frozenset[str]:
     """China's administrative divisions by full and short name (宿迁市, 宿迁): places that are GPEs."""
-    path = resolve(name)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"cannot read {path}: {exc}") from exc
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(read_word_list(resolve(name)))
 
 
 GROUP_CHARS = 65_536
