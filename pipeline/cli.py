@@ -107,9 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     ner.add_argument("--gold", required=True, help="gold file: .bio/.txt (char<TAB>tag), CLUENER .jsonl, or ours")
     ner.add_argument("--scheme", choices=["msra", "cluener", "ontonotes"], help="label mapping (default: from the gold)")
     ner.add_argument("--limit", type=int, help="score only the first N sentences")
-    ner.add_argument("--convention", choices=["auto", "news", "cluener"], default="auto",
-                     help="annotation convention to follow (entities.convention); auto: cluener for CLUENER-style "
-                          "gold unless --set entities.convention= says otherwise, else the config's (news)")
+    ner.add_argument("--convention", default="auto", metavar="auto|default|peoples_daily|cluener",
+                     help="convention profile to score with (entities.convention; models/entity_profiles.toml); "
+                          "auto: cluener for CLUENER-style gold unless --set entities.convention= says otherwise, "
+                          "else the config's (default)")
     ner.add_argument("--ner", metavar="lac|hf:PATH|none", help="the entity model to score (default: LAC)")
     ner.add_argument("--config", help="a JSON or TOML config file")
     ner.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
@@ -347,7 +348,7 @@ def cmd_eval_html(args: argparse.Namespace) -> int:
 def cmd_eval_ner(args: argparse.Namespace) -> int:
     import json
 
-    from pipeline.evaluation.ner import evaluate_ner, read_gold
+    from pipeline.evaluation.ner import choose_convention, evaluate_ner, read_gold
     from pipeline.nlp import Pipeline
 
     config = _config(args).with_overrides(["components=sentences,entities"])
@@ -355,18 +356,14 @@ def cmd_eval_ner(args: argparse.Namespace) -> int:
     if args.limit:
         sentences = sentences[: args.limit]
     scheme = args.scheme or detected
-    convention = args.convention
     chosen = any(item.strip().startswith("entities.convention=") for item in args.set)
-    if convention == "auto":
-        convention = "cluener" if scheme == "cluener" and not chosen else config.entities.convention
-    if config.entities.ner == "lac":
-        config = config.with_overrides([f"entities.convention={convention}"])
+    convention = choose_convention(args.convention, scheme, config.entities.convention, chosen)
+    config = config.with_overrides([f"entities.convention={convention}"])
     scores = evaluate_ner(Pipeline(config), sentences, scheme)
     if args.json:
         print(json.dumps({**scores.to_dict(), "convention": config.entities.convention}, ensure_ascii=False))
         return EXIT_OK
-    model = (f"entities.convention {config.entities.convention}" if config.entities.ner == "lac"
-             else f"entities.ner {config.entities.ner}")
+    model = f"entities.ner {config.entities.ner}, convention {config.entities.convention}"
     print(f"{scores.sentences} sentences from {args.gold}; scheme {scheme}; {model}; exact spans")
     print(f"| {'label':<8} | {'P':>6} | {'R':>6} | {'F1':>6} | {'gold':>6} | {'pred':>6} |")
     print(f"|{'-' * 10}|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|")

@@ -75,17 +75,24 @@ class EntityConfig:
     # token-classification checkpoint) or "none"
     ner: str = "lac"
     heads: list[str] = field(default_factory=lambda: ["ner/news.npz", "ner/cluener.npz"])
-    convention: str = "news"  # whose PERSON/ORG/place spans win: "news" (People's Daily) or "cluener"
-    # labels (PERSON, ORG, GPE, LOC) or head tags (company, name…) whose spans from the other head fill gaps
-    fill_gaps: list[str] = field(default_factory=lambda: ["PERSON", "company"])
-    join_orgs: bool = True  # organisations written back to back are one (北京大学 + 经济学院)
+    # the convention profile of models/entity_profiles.toml: "default" (what a reader would
+    # mark), "peoples_daily" (People's Daily / MSRA) or "cluener"
+    convention: str = "default"
+    # empty: the profile's lists. Labels (PERSON, ORG…) or head tags (company, name…) whose spans
+    # from the other heads fill gaps; the sources that run; the post-edits, in order
+    fill_gaps: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    post_edits: list[str] = field(default_factory=list)
+    precedence: list[str] = field(default_factory=lambda: ["gazetteer", "rule", "model"])  # on equal spans
+    min_score: float = 0.0  # model spans with a lower CRF marginal are dropped
+    patterns: str = "entity_patterns.tsv"
     gazetteers: list[str] = field(default_factory=lambda: ["gazetteer"])
     aliases: list[str] = field(default_factory=lambda: ["aliases.tsv"])
     rules: bool = True
     batch_size: int = 128
     threads: int = 1  # ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose
     window_chars: int = 512  # longer sentences are tagged in pieces cut at commas (bounded memory)
-    document_pass: bool = True  # one label and norm per name in an article (stages/document_pass.py)
+    document_pass: bool = True  # one label and norm per name in an article (stages/entities/document_pass.py)
     company_forms: str = "company_forms.txt"  # endings that link a short name to a full one (龙湖 ← 龙湖集团)
 
 

@@ -44,7 +44,7 @@ def features():  # noqa: ANN201 - datasets.Features, imported lazily
             "sentences": List(span),
             "tokens": List({**span, "pos": Value("string")}),
             "entities": List({**span, "label": Value("string"), "text": Value("string"), "norm": Value("string"),
-                              "source": Value("string")}),
+                              "source": Value("string"), "score": Value("float64")}),
             "keywords": List({"text": Value("string"), "score": Value("float64")}),
             "summary": {"method": Value("string"), "text": Value("string"), "sentences": List(Value("int32"))},
             "flags": List(Value("string")),

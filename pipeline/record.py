@@ -55,6 +55,8 @@ class Entity:
     text: str
     norm: str
     source: str
+    # the model's marginal probability of this span (label and boundaries); None for rules and lists
+    score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +66,7 @@ class Entity:
             "text": self.text,
             "norm": self.norm,
             "source": self.source,
+            "score": None if self.score is None else round(self.score, 4),
         }
 
 

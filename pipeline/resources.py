@@ -63,3 +63,25 @@ def read_word_list(path: Path) -> set[str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ResourceError(f"cannot read word list {path}: {exc}") from exc
     return {w.strip() for w in lines if w.strip() and not w.startswith("#")}
+
+
+def read_table(path: Path, min_cols: int, max_cols: int | None = None) -> list[tuple[int, list[str]]]:
+    """Rows of a tab-separated resource as ``(line number, fields)``; ``#`` lines and blank lines are skipped.
+
+    A row with fewer than ``min_cols`` or more than ``max_cols`` fields is a
+    :class:`ResourceError` that names the file and the line.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"cannot read table {path}: {exc}") from exc
+    rows = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.rstrip("\r\n").split("\t")
+        if len(cols) < min_cols or (max_cols is not None and len(cols) > max_cols):
+            wanted = f"{min_cols}" if max_cols == min_cols else f"{min_cols} to {max_cols or 'any'}"
+            raise ResourceError(f"{path}:{number}: expected {wanted} tab-separated fields, got {len(cols)}")
+        rows.append((number, cols))
+    return rows

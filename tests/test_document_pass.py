@@ -1,6 +1,6 @@
 """One article, one sense: the document pass over an article's entities (no model needed)."""
 from pipeline.record import Entity
-from pipeline.stages.document_pass import load_company_forms, one_sense
+from pipeline.stages.entities.document_pass import load_company_forms, one_sense
 
 FORMS = load_company_forms()
 
@@ -55,7 +55,7 @@ def test_numbers_and_titles_are_left_alone():
 
 
 def test_a_spun_spelling_of_a_person_is_linked_to_the_name():
-    from pipeline.stages.document_pass import name_variants
+    from pipeline.stages.entities.document_pass import name_variants
 
     text = "阿里巴巴集团总裁戴珊发布内部信。岱山表示，淘宝直播将继续独立运营。"
     found = ents(text, [("阿里巴巴集团", "ORG", "gazetteer"), ("戴珊", "PERSON", "model"), ("岱山", "GPE", "model"),

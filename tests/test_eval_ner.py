@@ -44,11 +44,12 @@ def test_eval_ner_reads_bio_cluener_and_our_jsonl(tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["scheme"] == "cluener" and result["micro"]["gold"] == 2
     assert result["convention"] == "cluener"  # CLUENER-style gold is read in CLUENER's conventions
-    for flags in (["--convention", "news"], ["--set", "entities.convention=news"]):  # unless the user says
+    for flags in (["--convention", "peoples_daily"], ["--set", "entities.convention=peoples_daily"]):  # unless asked
         assert main(["eval", "ner", "--gold", str(cluener), "--json", *flags]) == 0
-        assert json.loads(capsys.readouterr().out)["convention"] == "news"
+        assert json.loads(capsys.readouterr().out)["convention"] == "peoples_daily"
     assert main(["eval", "ner", "--gold", str(bio), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["convention"] == "news"
+    assert json.loads(capsys.readouterr().out)["convention"] == "default"  # other gold: the default output
+    assert main(["eval", "ner", "--gold", str(bio), "--json", "--convention", "nonesuch"]) == 2
 
 
 def test_eval_ner_on_msra_test_is_at_least_raw_lac(capsys):

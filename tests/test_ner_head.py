@@ -226,3 +226,42 @@ def test_compiled_and_numpy_paths_agree_on_the_shipped_heads(monkeypatch):
     monkeypatch.setattr(module, "_FORCE_NUMPY", True)
     np.testing.assert_allclose(head.sparse_scores(tokens), fast, rtol=1e-5, atol=1e-4)
     assert tagger.predict(texts) == compiled
+
+
+def brute_force_marginal(emissions, start, trans, end, tags, span):
+    """P(the tags of ``span``) by summing over every path: the definition the decoder computes."""
+    a, b, label = span
+    wanted = [f"S-{label}"] if b - a == 1 else [f"B-{label}", *[f"I-{label}"] * (b - a - 2), f"E-{label}"]
+    total = hit = 0.0
+    for path in itertools.product(range(len(tags)), repeat=len(emissions)):
+        score = start[path[0]] + emissions[0, path[0]] + end[path[-1]]
+        score += sum(trans[x, y] + emissions[t + 1, y] for t, (x, y) in enumerate(itertools.pairwise(path)))
+        weight = np.exp(score)
+        total += weight
+        if [tags[p] for p in path[a:b]] == wanted:
+            hit += weight
+    return hit / total
+
+
+@pytest.mark.parametrize("force_numpy", [False, True])
+def test_span_scores_are_the_crf_marginals(monkeypatch, force_numpy):
+    import pipeline.stages.ner_head as module
+
+    monkeypatch.setattr(module, "_FORCE_NUMPY", force_numpy)
+    rng = np.random.default_rng(5)
+    tags = bioes_tags(["PER"])
+    k = len(tags)
+    start_ok, trans_ok, end_ok = allowed_transitions(tags)
+    head = NerHead("toy", tags, np.zeros((FEATURES, k)), np.zeros(k), [], np.zeros((1, 1, k)), [],
+                   np.zeros((0, 1, k)), [], np.where(trans_ok, rng.normal(size=(k, k)), NEG),
+                   np.where(start_ok, 0.0, NEG), np.where(end_ok, 0.0, NEG))
+    emissions = [rng.normal(size=(n, k)).astype(np.float32) * 2 for n in (5, 0, 1, 4)]
+    emissions[0][1:4, tags.index("B-PER")] += 4  # make sure some spans are found
+    scored = head.decode_scored(emissions)
+    assert [[s[:3] for s in found] for found in scored] == head.decode(emissions)
+    assert sum(len(found) for found in scored) >= 2
+    for e, found in zip(emissions, scored):
+        for a, b, label, p in found:
+            expected = brute_force_marginal(e.astype(np.float64), head.start, head.transitions, head.end, tags,
+                                            (a, b, label))
+            assert 0.0 < p <= 1.0 and p == pytest.approx(expected, rel=1e-3)

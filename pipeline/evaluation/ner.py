@@ -198,6 +198,18 @@ def score(gold: list[list[Span]], predicted: list[list[Span]], scheme: str) -> N
     )
 
 
+def choose_convention(requested: str, scheme: str, configured: str, configured_explicitly: bool = False) -> str:
+    """The convention profile to score with: the one asked for, or for ``auto`` CLUENER's on
+    CLUENER-scheme gold (unless the config names one explicitly), else the configured one.
+
+    Scoring CLUENER's annotations against cuts it does not make measures the convention
+    gap, not the tagger; for People's Daily / MSRA gold ask for ``peoples_daily``.
+    """
+    if requested != "auto":
+        return requested
+    return "cluener" if scheme == "cluener" and not configured_explicitly else configured
+
+
 def evaluate_ner(nlp: Any, sentences: list[GoldSentence], scheme: str, batch_size: int = 256) -> NerScores:
     """Run ``nlp`` (``sentences,entities`` suffice) on the gold text as it is and score it."""
     from pipeline.record import Article

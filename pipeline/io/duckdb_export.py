@@ -37,7 +37,7 @@ SCHEMA = """
 CREATE TABLE articles (id VARCHAR, source VARCHAR, title VARCHAR, text VARCHAR, date DATE,
                        site VARCHAR, author VARCHAR, chars INTEGER, flags VARCHAR[], summary VARCHAR, extra JSON);
 CREATE TABLE entities (article_id VARCHAR, start INTEGER, "end" INTEGER, label VARCHAR, text VARCHAR,
-                       norm VARCHAR, source VARCHAR, date DATE);
+                       norm VARCHAR, source VARCHAR, score DOUBLE, date DATE);
 CREATE TABLE keywords (article_id VARCHAR, rank INTEGER, text VARCHAR, score DOUBLE);
 CREATE VIEW entity_mentions AS
     SELECT norm, label, count(*) AS mentions, count(DISTINCT article_id) AS articles
@@ -63,7 +63,7 @@ def _rows(articles: list[Article]) -> tuple[dict[str, list[Any]], dict[str, list
     art: dict[str, list[Any]] = {k: [] for k in ("id", "source", "title", "text", "date", "site", "author", "chars",
                                                  "flags", "summary", "extra")}
     ent: dict[str, list[Any]] = {k: [] for k in ("article_id", "start", "end", "label", "text", "norm", "source",
-                                                 "date")}
+                                                 "score", "date")}
     kw: dict[str, list[Any]] = {k: [] for k in ("article_id", "rank", "text", "score")}
     for a in articles:
         date = article_date(a)
@@ -75,7 +75,8 @@ def _rows(articles: list[Article]) -> tuple[dict[str, list[Any]], dict[str, list
             art[key].append(value)
         for e in a.entities:
             for key, value in (("article_id", a.id), ("start", e.start), ("end", e.end), ("label", e.label),
-                               ("text", e.text), ("norm", e.norm), ("source", e.source), ("date", date)):
+                               ("text", e.text), ("norm", e.norm), ("source", e.source), ("score", e.score),
+                               ("date", date)):
                 ent[key].append(value)
         for rank, k in enumerate(a.keywords, 1):
             for key, value in (("article_id", a.id), ("rank", rank), ("text", k.text), ("score", k.score)):

@@ -30,6 +30,7 @@ from pipeline.errors import ResourceError
 from pipeline.stages.lac_tagger import LacEncoder, backtrack
 
 Span = tuple[int, int, str]
+ScoredSpan = tuple[int, int, str, float]  # a span and the CRF's marginal probability of it
 NEG = -1.0e4  # score of a transition the tag scheme forbids
 # Full-width ASCII folds to half-width before the character lookups (the cleaning stage
 # does the same to article text; the training sets keep full-width digits and letters).
@@ -219,7 +220,45 @@ class NerHead:
         """Best BIOES paths for sentences of any lengths, as label spans per sentence."""
         if _viterbi_many is not None and not _FORCE_NUMPY:
             return self._decode_compiled(emissions)
-        out: list[list[Span]] = [[] for _ in emissions]
+        return self._decode_numpy(emissions, chunk)
+
+    def decode_scored(self, emissions: list[np.ndarray]) -> list[list[ScoredSpan]]:
+        """The best paths' spans with each span's marginal probability under the CRF.
+
+        The probability is that of the span's exact tags (B-X I-X … E-X, or S-X) summed
+        over every path of the sentence (forward-backward): how sure the head is of this
+        span, boundaries and label together, whatever it reads around it.
+        """
+        lengths = np.array([len(e) for e in emissions], dtype=np.int64)
+        offsets = np.zeros(len(emissions) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        if offsets[-1] == 0:
+            return [[] for _ in emissions]
+        flat = np.ascontiguousarray(np.concatenate([e for e in emissions if len(e)]), dtype=np.float32)
+        if _viterbi_many is not None and not _FORCE_NUMPY:
+            sources, counts = self._source_lists
+            paths = _viterbi_many(flat, offsets, self.start, self._transitions_t, sources, counts, self.end)
+        else:
+            paths = np.zeros(len(flat), dtype=np.int64)
+            for i, path in enumerate(self._paths_numpy(emissions)):
+                paths[offsets[i] : offsets[i + 1]] = path
+        spans = [bioes_spans(paths[offsets[i] : offsets[i + 1]], self.tags) if lengths[i] else []
+                 for i in range(len(emissions))]
+        where = [(i, a, b) for i, found in enumerate(spans) for a, b, _ in found]
+        if not where:
+            return [[] for _ in emissions]
+        located = np.array(where, dtype=np.int64)
+        probs = span_probabilities(self, flat, offsets, paths, located)
+        out: list[list[ScoredSpan]] = [[] for _ in emissions]
+        k = 0
+        for i, found in enumerate(spans):
+            for a, b, label in found:
+                out[i].append((a, b, label, float(probs[k])))
+                k += 1
+        return out
+
+    def _paths_numpy(self, emissions: list[np.ndarray], chunk: int = 256) -> list[np.ndarray]:
+        paths: list[np.ndarray] = [np.zeros(0, np.int64) for _ in emissions]
         order = sorted((i for i, e in enumerate(emissions) if len(e)), key=lambda i: len(emissions[i]))
         for k in range(0, len(order), chunk):
             members = order[k : k + chunk]
@@ -227,10 +266,13 @@ class NerHead:
             padded = np.zeros((len(members), int(lengths.max()), len(self.tags)), dtype=np.float32)
             for row, i in enumerate(members):
                 padded[row, : lengths[row]] = emissions[i]
-            paths = viterbi_padded(padded, lengths, self.start, self.transitions, self.end, self._sources)
-            for i, path, n in zip(members, paths, lengths):
-                out[i] = bioes_spans(path[:n], self.tags)
-        return out
+            found = viterbi_padded(padded, lengths, self.start, self.transitions, self.end, self._sources)
+            for i, path, n in zip(members, found, lengths):
+                paths[i] = np.asarray(path[:n], dtype=np.int64)
+        return paths
+
+    def _decode_numpy(self, emissions: list[np.ndarray], chunk: int = 256) -> list[list[Span]]:
+        return [bioes_spans(path, self.tags) if len(path) else [] for path in self._paths_numpy(emissions, chunk)]
 
     def _decode_compiled(self, emissions: list[np.ndarray]) -> list[list[Span]]:
         lengths = np.array([len(e) for e in emissions], dtype=np.int64)
@@ -340,7 +382,100 @@ def _compile(function):
         return numba.njit(cache=False, nogil=True)(function)
 
 
+def _span_logp_py(emissions, offsets, paths, start, transitions, transitions_t, sources, counts, targets, tcounts,
+                  end, located, out):  # pragma: no cover - compiled
+    """out[n] = log P(the tags of span n) for spans ``located[n] = (sentence, start, end)``, sorted by sentence.
+
+    Scaled forward-backward over the allowed moves only: each step works in probabilities
+    renormalised to sum to one (their logs kept apart), so the inner loops multiply and
+    add, and only the emissions are exponentiated. The span's own tags come from ``paths``.
+    """
+    k = emissions.shape[1]
+    n = 0
+    total = located.shape[0]
+    move = np.exp(transitions.astype(np.float64))  # move[i, j]: NEG becomes 0
+    while n < total:
+        s = located[n, 0]
+        first, last = offsets[s], offsets[s + 1]
+        steps = last - first
+        emit = np.empty((steps, k), dtype=np.float64)
+        shift = np.empty(steps, dtype=np.float64)
+        for t in range(steps):
+            top = emissions[first + t, 0]
+            for j in range(1, k):
+                if emissions[first + t, j] > top:
+                    top = emissions[first + t, j]
+            shift[t] = top
+            for j in range(k):
+                emit[t, j] = np.exp(emissions[first + t, j] - top)
+        alpha = np.empty((steps, k), dtype=np.float64)
+        alpha_log = np.empty(steps, dtype=np.float64)  # log of what alpha[t] was divided by
+        beta = np.empty((steps, k), dtype=np.float64)
+        beta_log = np.empty(steps, dtype=np.float64)
+        acc = 0.0
+        for j in range(k):
+            alpha[0, j] = np.exp(start[j]) * emit[0, j]
+            acc += alpha[0, j]
+        for j in range(k):
+            alpha[0, j] /= acc
+        alpha_log[0] = shift[0] + np.log(acc)
+        for t in range(1, steps):
+            acc = 0.0
+            for j in range(k):
+                value = 0.0
+                for q in range(counts[j]):
+                    value += alpha[t - 1, sources[j, q]] * move[sources[j, q], j]
+                alpha[t, j] = value * emit[t, j]
+                acc += alpha[t, j]
+            for j in range(k):
+                alpha[t, j] /= acc
+            alpha_log[t] = alpha_log[t - 1] + shift[t] + np.log(acc)
+        acc = 0.0
+        for j in range(k):
+            beta[steps - 1, j] = np.exp(end[j])
+            acc += alpha[steps - 1, j] * beta[steps - 1, j]
+        beta_log[steps - 1] = 0.0
+        logz = alpha_log[steps - 1] + np.log(acc)
+        for t in range(steps - 2, -1, -1):
+            acc = 0.0
+            for i in range(k):
+                value = 0.0
+                for q in range(tcounts[i]):
+                    j = targets[i, q]
+                    value += move[i, j] * emit[t + 1, j] * beta[t + 1, j]
+                beta[t, i] = value
+                acc += value
+            for i in range(k):
+                beta[t, i] /= acc
+            beta_log[t] = beta_log[t + 1] + shift[t + 1] + np.log(acc)
+        while n < total and located[n, 0] == s:
+            a, b = located[n, 1], located[n, 2]
+            tag = paths[first + a]
+            value = np.log(max(alpha[a, tag], 1e-300)) + alpha_log[a]
+            for t in range(a + 1, b):
+                value += transitions[paths[first + t - 1], paths[first + t]] + emissions[first + t, paths[first + t]]
+            tag = paths[first + b - 1]
+            out[n] = value + np.log(max(beta[b - 1, tag], 1e-300)) + beta_log[b - 1] - logz
+            n += 1
+
+
+def span_probabilities(head: NerHead, flat: np.ndarray, offsets: np.ndarray, paths: np.ndarray,
+                       located: np.ndarray) -> np.ndarray:
+    """Marginal probabilities of the spans ``located`` (sentence, start, end) of a decoded batch."""
+    sources, counts = head._source_lists
+    if not hasattr(head, "_target_lists"):
+        head._target_lists = _allowed_sources(np.ascontiguousarray(head.transitions.T))
+    targets, tcounts = head._target_lists
+    out = np.zeros(len(located), dtype=np.float64)
+    function = _span_logp if _span_logp is not None and not _FORCE_NUMPY else _span_logp_py
+    function(flat, offsets, np.ascontiguousarray(paths, dtype=np.int64), head.start,
+             np.ascontiguousarray(head.transitions, dtype=np.float32), head._transitions_t, sources, counts,
+             targets, tcounts, head.end, np.ascontiguousarray(located), out)
+    return np.minimum(np.exp(out), 1.0)
+
+
 _viterbi_many = _compile(_viterbi_many_py)
+_span_logp = _compile(_span_logp_py)
 _sparse_sum = _compile(_sparse_sum_py)
 
 
@@ -434,8 +569,9 @@ class HeadTagger:
     def version(self) -> str:
         return f"{self.encoder.version} + heads {', '.join(h.name for h in self.heads)}"
 
-    def predict(self, texts: list[str]) -> list[list[list[Span]]]:
-        """For each head, for each text: its (start, end, label) spans."""
+    def predict(self, texts: list[str], scored: bool = False) -> list[list[list]]:
+        """For each head, for each text: its (start, end, label) spans, plus each span's
+        marginal probability when ``scored`` (:meth:`NerHead.decode_scored`)."""
         encoded = list(self.encoder.batches(texts))
         out = []
         # one head at a time over all batches: its tables stay in the CPU's caches
@@ -445,7 +581,7 @@ class HeadTagger:
                 scores = dense[:, :, self._slices[h] : self._slices[h + 1]] + head.sparse_scores(tokens)
                 for row, i in enumerate(members):
                     emissions[i] = scores[row]
-            out.append(head.decode(emissions))
+            out.append(head.decode_scored(emissions) if scored else head.decode(emissions))
         return out
 
 

@@ -8,7 +8,8 @@ rule proposes PERSON for such a two- or three-character X that holds only Han ch
 no pronoun or function character, and is not a common word of jieba's dictionary (专家,
 公司, 记者 are; the dictionary's person names, such as 鲁肃, pass), that does not begin with
 a common word (简单来说 is no one's speech: 简单 is a word) and whose last character does not
-make a common word with the verb after it (来说). Its spans only fill gaps: any model,
+make a common word with the verb after it (来说), nor ends in a common word (会董事) or starts
+with a character that makes a word with the title before it (董事会董事). Its spans only fill gaps: any model,
 gazetteer or numeric span that overlaps wins.
 """
 from __future__ import annotations
@@ -52,5 +53,10 @@ def speaker_candidates(text: str, known_words: dict[str, int], pos: dict[str, st
                 continue  # 简单来(说)
             if _ordinary(text[end - 1 : end + 1], known_words, pos, _COMMON_ACROSS):
                 continue  # (简单)来说: the name would end inside a word
+            if len(name) == 3 and _ordinary(name[1:], known_words, pos, _COMMON_PREFIX):
+                continue  # 会董事, 级高工: a word's tail, then a common word (董事会董事, 教授级高工)
+            if m.re is _TITLED and any(_ordinary(text[start - k : start + 1], known_words, pos, _COMMON_PREFIX)
+                                       for k in (1, 2) if start >= k):
+                continue  # 董事|会董事: the title and the name's first character are one word (董事会)
             out.append((start, end))
     return sorted(set(out))

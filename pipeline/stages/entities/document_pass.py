@@ -22,6 +22,7 @@ stage resolved them. The pass is a pure function of the article's text and entit
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
@@ -41,14 +42,15 @@ def load_company_forms(name: str = "company_forms.txt") -> frozenset[str]:
 
 
 def one_sense(entities: list[Entity], forms: frozenset[str],
-              is_place: Callable[[str], bool] = lambda s: False) -> list[Entity]:
+              is_place: Callable[[str], bool] = lambda s: False, courtesy: re.Pattern[str] | None = None) -> list[Entity]:
     """The article's entities with one label and one norm per name (see the module docstring)."""
     named = [e for e in entities if e.label in NAMES]
     if len(named) < 2:
         return entities
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for e in named:
-        votes[e.text][e.label] += SOURCE_WEIGHT.get(e.source, 1.0)
+        # a model's vote counts as much as it is sure of the span (its CRF marginal)
+        votes[e.text][e.label] += SOURCE_WEIGHT.get(e.source, 1.0) * (1.0 if e.score is None else e.score)
     full_names: dict[str, Entity] = {}  # short form -> the full name it stands for
     for e in named:
         if e.label != "ORG":
@@ -68,7 +70,7 @@ def one_sense(entities: list[Entity], forms: frozenset[str],
             chosen[surface] = best
     people: dict[str, set[str]] = defaultdict(set)
     for e in named:
-        if e.label == "PERSON" and 2 <= len(e.text) <= 4:
+        if e.label == "PERSON" and 2 <= len(e.text) <= 4 and not (courtesy and courtesy.fullmatch(e.text, 1)):
             people[e.text[0]].add(e.norm)
     out = []
     for e in entities:
@@ -80,8 +82,9 @@ def one_sense(entities: list[Entity], forms: frozenset[str],
         full = full_names.get(e.text)
         if full is not None and label == full.label and norm == e.text:
             norm = full.norm
-        if label == "PERSON" and len(e.text) == 1 and len(people.get(e.text, ())) == 1:
-            norm = next(iter(people[e.text]))
+        if label == "PERSON" and (len(e.text) == 1 or (courtesy and courtesy.fullmatch(e.text, 1))) \
+                and len(people.get(e.text[0], ())) == 1:
+            norm = next(iter(people[e.text[0]]))  # 陈, 陈先生: the article's only 陈
         out.append(e if (label, norm) == (e.label, e.norm) else replace(e, label=label, norm=norm))
     return out
 

@@ -1,0 +1,60 @@
+"""One resolver: the candidates of every source become non-overlapping entities.
+
+Order of decision (``entities.precedence`` gives the source order):
+
+1. model candidates below ``entities.min_score`` (the CRF marginal) are dropped;
+2. on the very same span, a model's ORG/GPE/LOC reading beats the gazetteer's label (巴西
+   the team is an ORG) and keeps the gazetteer's norm; a listed ORG stays an ORG (东盟);
+3. competing (``first``) candidates are taken **longest first**; between spans of equal
+   length the source earlier in ``precedence`` wins, then a PRODUCT/WORK_OF_ART reading
+   (only the CLUENER head knows those types), then the more confident, then the earlier;
+4. ``fill`` candidates are then kept where they overlap nothing kept, longest first.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pipeline.errors import ConfigError
+from pipeline.record import Entity
+from pipeline.stages.entities.candidates import FILL, Candidate
+from pipeline.stages.entities.labels import Labeler
+
+CONTEXTUAL = frozenset({"ORG", "GPE", "LOC"})  # labels whose choice depends on context (a country or its team)
+ALWAYS_FIRST = frozenset({"PRODUCT", "WORK_OF_ART"})
+SOURCE_NAMES = ("gazetteer", "rule", "model")
+
+
+def check_precedence(precedence: Iterable[str]) -> dict[str, int]:
+    order = list(precedence)
+    if sorted(order) != sorted(SOURCE_NAMES):
+        raise ConfigError(f"entities.precedence must order exactly {', '.join(SOURCE_NAMES)}, got {order}")
+    return {name: i for i, name in enumerate(order)}
+
+
+def resolve(text: str, candidates: list[Candidate], labeler: Labeler, rank: dict[str, int],
+            min_score: float = 0.0) -> list[Entity]:
+    """Non-overlapping entities of ``text`` from ``candidates`` (offsets into ``text``), sorted by start."""
+    if min_score > 0:
+        candidates = [c for c in candidates if c.score is None or c.score >= min_score]
+    first = [c for c in candidates if c.rank != FILL]
+    fill = [c for c in candidates if c.rank == FILL]
+    by_span = {(c.start, c.end): c for c in first if c.source == "model" and c.label in CONTEXTUAL}
+    merged = []
+    for c in first:
+        model = by_span.get((c.start, c.end))
+        if (c.source == "gazetteer" and c.label in CONTEXTUAL and model
+                and not (c.label == "ORG" and model.label != "ORG")):
+            c = Candidate(c.start, c.end, model.label, c.source, model.score, c.norm)
+        merged.append(c)
+    merged.sort(key=lambda c: (-(c.end - c.start), rank[c.source], c.label not in ALWAYS_FIRST,
+                               -(c.score if c.score is not None else 1.0), c.start))
+    fill.sort(key=lambda c: (-(c.end - c.start), c.start))
+    occupied = bytearray(len(text))
+    kept = []
+    for c in [*merged, *fill]:
+        if c.start >= c.end or any(occupied[c.start : c.end]):
+            continue
+        occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
+        kept.append(labeler.entity(text, c.start, c.end, c.label, c.source, c.score, c.norm))
+    kept.sort(key=lambda e: (e.start, e.end))
+    return kept

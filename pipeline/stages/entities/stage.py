@@ -1,0 +1,113 @@
+"""The ``entities`` stage: sources propose, one resolver decides, post-edits and a document pass finish.
+
+Per article: every sentence (long ones in windows of ``entities.window_chars``) is read by
+the sources of the convention profile (:mod:`.sources`; the model's batched over the
+sentences of a whole batch of articles), the candidates go to the resolver
+(:mod:`.resolver`), the profile's post-edits run in order (:mod:`.post_edits`), and the
+document pass gives every name of the article one label and one norm (:mod:`.document_pass`).
+Which head competes, which sources and edits run, is data: ``models/entity_profiles.toml``
+(``entities.convention``; ``default`` follows what a reader would mark).
+"""
+from __future__ import annotations
+
+from pipeline.config import EntityConfig, PipelineConfig
+from pipeline.record import Article
+from pipeline.registry import Stage, factory
+from pipeline.resources import fingerprint, resource_files
+from pipeline.stages.entities.candidates import Candidate
+from pipeline.stages.entities.document_pass import load_company_forms, name_variants, one_sense
+from pipeline.stages.entities.labels import Labeler, load_divisions
+from pipeline.stages.entities.patterns import load_patterns
+from pipeline.stages.entities.post_edits import EditContext, check_edits
+from pipeline.stages.entities.profiles import get_profile
+from pipeline.stages.entities.resolver import check_precedence, resolve
+from pipeline.stages.entities.sources import SourceContext, build_sources
+from pipeline.stages.gazetteer import Gazetteer, load_aliases
+from pipeline.stages.name_runs import load_name_model, load_surnames
+from pipeline.stages.sentences import windows
+
+GROUP_CHARS = 65_536
+RULE_SOURCES = frozenset({"numeric", "speaker", "party_side"})  # what entities.rules=false turns off
+
+
+def _groups(texts: list[str], budget: int) -> list[tuple[int, int]]:
+    """Consecutive ``[a, b)`` ranges of ``texts`` of about ``budget`` characters each."""
+    out: list[tuple[int, int]] = []
+    start = size = 0
+    for i, text in enumerate(texts):
+        if size and size + len(text) > budget:
+            out.append((start, i))
+            start, size = i, 0
+        size += len(text)
+    if start < len(texts):
+        out.append((start, len(texts)))
+    return out
+
+
+class EntityRecognizer(Stage):
+    name = "entities"
+    batched = True
+
+    def __init__(self, config: EntityConfig) -> None:
+        self.config = config
+        self.profile = get_profile(config.convention)
+        self.rank = check_precedence(config.precedence)
+        self.edits = check_edits(list(config.post_edits or self.profile.post_edits))
+        alias_files = [p for name in config.aliases for p in resource_files(name)]
+        gazetteer_files = [p for name in config.gazetteers for p in resource_files(name)]
+        aliases = load_aliases(alias_files)
+        self.patterns = load_patterns(config.patterns)
+        self.gazetteer = Gazetteer(gazetteer_files, aliases)
+        self.labeler = Labeler(self.gazetteer, aliases, load_divisions(), self.patterns)
+        self.edit_context = EditContext(self.labeler, self.patterns, load_surnames())
+        names = [n for n in (config.sources or self.profile.sources) if config.rules or n not in RULE_SOURCES]
+        context = SourceContext(config, self.labeler, self.patterns, load_name_model(), self.profile.first_head,
+                                tuple(config.fill_gaps or self.profile.fill_gaps))
+        self.sources = build_sources(names, context)
+        self.company_forms = load_company_forms(config.company_forms) if config.document_pass else None
+        self._fingerprint = fingerprint(gazetteer_files + alias_files)
+
+    def describe(self) -> dict[str, str]:
+        out = {"gazetteer": f"{len(self.gazetteer)} names, {self._fingerprint}", "convention": self.profile.name}
+        for found in self.sources:
+            if getattr(found, "version", None):
+                out["ner"] = found.version
+        return out
+
+    def __call__(self, article: Article) -> Article:
+        self.pipe([article])
+        return article
+
+    def pipe(self, articles: list[Article]) -> list[Article]:
+        pieces: list[tuple[int, int]] = []  # (article index, offset of the piece in the article)
+        texts: list[str] = []
+        for i, article in enumerate(articles):
+            for sentence_start, sentence_end in article.sentences:
+                # a sentence of thousands of characters (a table flattened, a run of digits) is
+                # tagged in windows: the encoder's memory grows with the longest text of a batch
+                for start, end in windows(article.text, sentence_start, sentence_end, self.config.window_chars):
+                    pieces.append((i, start))
+                    texts.append(article.text[start:end])
+        candidates: list[list[Candidate]] = [[] for _ in articles]
+        # a group's model states are dropped before the next group: memory follows
+        # GROUP_CHARS, not the size of the batch (128 long articles, or one of a million characters)
+        for a, b in _groups(texts, GROUP_CHARS):
+            group = texts[a:b]
+            for found in self.sources:
+                for (i, offset), proposed in zip(pieces[a:b], found.find(group)):
+                    candidates[i].extend(c.shifted(offset) for c in proposed)
+        for article, proposed in zip(articles, candidates):
+            kept = resolve(article.text, proposed, self.labeler, self.rank, self.config.min_score)
+            for edit in self.edits:
+                kept = edit(article.text, kept, self.edit_context)
+            if self.company_forms is not None:  # after every sentence is read: one sense per article
+                kept = one_sense(kept, self.company_forms, self.labeler.is_place, self.patterns.courtesy)
+                kept, variants = name_variants(kept)
+                article.flags.extend(f"name_variant:{v}" for v in variants if f"name_variant:{v}" not in article.flags)
+            article.entities = kept
+        return articles
+
+
+@factory("entities", requires=("sentences",), assigns=("entities",))
+def make_entity_recognizer(config: PipelineConfig) -> EntityRecognizer:
+    return EntityRecognizer(config.entities)
