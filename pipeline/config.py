@@ -84,7 +84,7 @@ class EntityConfig:
     sources: list[str] = field(default_factory=list)
     post_edits: list[str] = field(default_factory=list)
     precedence: list[str] = field(default_factory=lambda: ["gazetteer", "rule", "model"])  # on equal spans
-    min_score: float = 0.0  # model spans with a lower CRF marginal are dropped
+    min_score: float = -1.0  # model spans with a lower CRF marginal are dropped; negative: the profile's
     patterns: str = "entity_patterns.tsv"
     gazetteers: list[str] = field(default_factory=lambda: ["gazetteer"])
     aliases: list[str] = field(default_factory=lambda: ["aliases.tsv"])

@@ -178,4 +178,4 @@ def test_a_bad_pattern_file_names_its_line(tmp_path):
     with pytest.raises(ResourceError, match=r"patterns.tsv:2"):
         load_patterns(str(bad))
     with pytest.raises(ResourceError, match="no pattern named"):
-        load_patterns().no_such_pattern
+        _ = load_patterns().no_such_pattern

@@ -403,8 +403,7 @@ def _span_logp_py(emissions, offsets, paths, start, transitions, transitions_t, 
         for t in range(steps):
             top = emissions[first + t, 0]
             for j in range(1, k):
-                if emissions[first + t, j] > top:
-                    top = emissions[first + t, j]
+                top = max(top, emissions[first + t, j])
             shift[t] = top
             for j in range(k):
                 emit[t, j] = np.exp(emissions[first + t, j] - top)

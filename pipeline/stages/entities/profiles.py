@@ -17,6 +17,7 @@ class Profile:
     fill_gaps: tuple[str, ...]
     sources: tuple[str, ...]
     post_edits: tuple[str, ...]
+    min_score: float = 0.0
 
 
 @lru_cache(maxsize=4)
@@ -31,8 +32,8 @@ def load_profiles(name: str = "entity_profiles.toml") -> dict[str, Profile]:
         try:
             profiles[key] = Profile(key, str(table.get("description", "")), str(table["first_head"]),
                                     tuple(table.get("fill_gaps", [])), tuple(table["sources"]),
-                                    tuple(table["post_edits"]))
-        except (KeyError, TypeError, AttributeError) as exc:
+                                    tuple(table["post_edits"]), float(table.get("min_score", 0.0)))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ResourceError(f"{path}: profile [{key}] needs first_head, sources and post_edits ({exc})") from exc
     return profiles
 

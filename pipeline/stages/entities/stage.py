@@ -52,6 +52,7 @@ class EntityRecognizer(Stage):
         self.config = config
         self.profile = get_profile(config.convention)
         self.rank = check_precedence(config.precedence)
+        self.min_score = config.min_score if config.min_score >= 0 else self.profile.min_score
         self.edits = check_edits(list(config.post_edits or self.profile.post_edits))
         alias_files = [p for name in config.aliases for p in resource_files(name)]
         gazetteer_files = [p for name in config.gazetteers for p in resource_files(name)]
@@ -97,7 +98,7 @@ class EntityRecognizer(Stage):
                 for (i, offset), proposed in zip(pieces[a:b], found.find(group)):
                     candidates[i].extend(c.shifted(offset) for c in proposed)
         for article, proposed in zip(articles, candidates):
-            kept = resolve(article.text, proposed, self.labeler, self.rank, self.config.min_score)
+            kept = resolve(article.text, proposed, self.labeler, self.rank, self.min_score)
             for edit in self.edits:
                 kept = edit(article.text, kept, self.edit_context)
             if self.company_forms is not None:  # after every sentence is read: one sense per article
