@@ -65,3 +65,15 @@ def test_a_spun_spelling_of_a_person_is_linked_to_the_name():
     assert notes == ["岱山>戴珊"] and out[0].label == "ORG" and out[3].label == "PRODUCT"
     alike = ents("张伟和章伟都到了。", [("张伟", "PERSON", "model"), ("章伟", "PERSON", "model")])
     assert name_variants(alike) == (alike, [])  # two people who read alike stay two people
+
+
+def test_a_one_character_place_takes_the_article_s_only_longer_name():
+    from pipeline.stages.entities.document_pass import short_places
+
+    text = "中巴关系发展，巴基斯坦总理表示感谢。"
+    found = ents(text, [("中", "GPE", "model"), ("巴", "GPE", "model"), ("巴基斯坦", "GPE", "gazetteer")])
+    found[0].norm = "中国"
+    assert [(e.text, e.norm) for e in short_places(found)] == [("中", "中国"), ("巴", "巴基斯坦"), ("巴基斯坦", "巴基斯坦")]
+    text = "中巴关系，巴西和巴基斯坦"  # two candidates: 巴 stays unresolved
+    found = ents(text, [("巴", "GPE", "model"), ("巴西", "GPE", "gazetteer"), ("巴基斯坦", "GPE", "gazetteer")])
+    assert short_places(found)[0].norm == "巴"

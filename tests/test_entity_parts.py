@@ -179,3 +179,8 @@ def test_a_bad_pattern_file_names_its_line(tmp_path):
         load_patterns(str(bad))
     with pytest.raises(ResourceError, match="no pattern named"):
         _ = load_patterns().no_such_pattern
+
+
+def test_a_place_before_minzu_is_a_people(ctx):
+    assert edit("nation_whole", ctx, "中华民族伟大复兴", [("中华", "LOC")]) == [("中华民族", "NORP")]
+    assert edit("nation_whole", ctx, "中华文化", [("中华", "LOC")]) == [("中华", "LOC")]

@@ -13,6 +13,8 @@ the document pass reads the whole article and settles it:
   its ``norm``;
 * **a person by surname**: a one-character PERSON mention (陈, of 陈先生) takes the norm of the
   article's only full name with that surname, when there is exactly one;
+* **a short place** (:func:`short_places`): a one-character place left unresolved (巴 of
+  中巴) takes the norm of the article's only longer name beginning with it (巴基斯坦);
 * **a spun spelling** (:func:`name_variants`): a name that reads like the article's only
   PERSON of that reading (岱山 for 戴珊, the same syllables in ``pypinyin``) is that person,
   and the article is flagged ``name_variant:岱山>戴珊``.
@@ -86,6 +88,23 @@ def one_sense(entities: list[Entity], forms: frozenset[str],
                 and len(people.get(e.text[0], ())) == 1:
             norm = next(iter(people[e.text[0]]))  # 陈, 陈先生: the article's only 陈
         out.append(e if (label, norm) == (e.label, e.norm) else replace(e, label=label, norm=norm))
+    return out
+
+
+def short_places(entities: list[Entity]) -> list[Entity]:
+    """A one-character place the alias tables leave unresolved (巴 of 中巴, 欧 of 中欧) takes the
+    norm and label of the article's only longer name that starts with that character
+    (巴基斯坦; 欧盟, an ORG), when there is exactly one; otherwise it stays as it is."""
+    longer: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for e in entities:
+        if e.label in ("GPE", "LOC", "ORG") and len(e.text) >= 2:
+            longer[e.text[0]].add((e.norm, e.label))
+    out = []
+    for e in entities:
+        if e.label in ("GPE", "LOC") and len(e.text) == 1 and e.norm == e.text and len(longer.get(e.text, ())) == 1:
+            (norm, label), = longer[e.text]
+            e = replace(e, norm=norm, label=label)
+        out.append(e)
     return out
 
 

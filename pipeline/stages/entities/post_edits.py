@@ -18,7 +18,10 @@ Reader's forms (every profile):
 * ``team``: a place and 队 are a team, an organisation (保加利亚队);
 * ``paper``: a newspaper or magazine in title marks is an organisation, named without the
   marks (《天津日报》 → 天津日报), with a place just before it (香港《大公报》);
-* ``quoted_vessel``: a name in quotes before 号 keeps its opening quote (“发现”号航天飞机).
+* ``quoted_vessel``: a name in quotes before 号 keeps its opening quote (“发现”号航天飞机);
+* ``honorific_whole``: a surname marked alone before a courtesy form takes it (陈 + 先生);
+* ``party_whole``: a one-character country before 方 is its side, GPE 中方 (norm 中国);
+* ``nation_whole``: a place before 民族 is a people, NORP 中华民族 (default profile).
 
 People's Daily / MSRA forms (the ``peoples_daily`` profile only):
 
@@ -203,6 +206,19 @@ def party_whole(text: str, kept: list[Entity], ctx: EditContext) -> list[Entity]
         if e.label in ("GPE", "LOC") and len(e.text) == 1 and ctx.patterns.party_suffix.match(text, e.end):
             e = Entity(e.start, e.end + 1, "GPE", text[e.start : e.end + 1], ctx.labeler.norm(e.text), e.source,
                        e.score)
+        out.append(e)
+    return out
+
+
+@post_edit("nation_whole")
+def nation_whole(text: str, kept: list[Entity], ctx: EditContext) -> list[Entity]:
+    """A place before 民族 is a people, NORP: 中华 + 民族 → 中华民族 (OntoNotes' NORP)."""
+    starts = {e.start for e in kept}
+    out = []
+    for e in kept:
+        if e.label in ("GPE", "LOC") and (m := ctx.patterns.nation_suffix.match(text, e.end)) and m.end() not in starts \
+                and not any(e.end <= s < m.end() for s in starts):
+            e = ctx.labeler.entity(text, e.start, m.end(), "NORP", e.source, e.score)
         out.append(e)
     return out
 

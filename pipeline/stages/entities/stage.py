@@ -15,7 +15,7 @@ from pipeline.record import Article
 from pipeline.registry import Stage, factory
 from pipeline.resources import fingerprint, resource_files
 from pipeline.stages.entities.candidates import Candidate
-from pipeline.stages.entities.document_pass import load_company_forms, name_variants, one_sense
+from pipeline.stages.entities.document_pass import load_company_forms, name_variants, one_sense, short_places
 from pipeline.stages.entities.labels import Labeler, load_divisions
 from pipeline.stages.entities.patterns import load_patterns
 from pipeline.stages.entities.post_edits import EditContext, check_edits
@@ -103,6 +103,7 @@ class EntityRecognizer(Stage):
                 kept = edit(article.text, kept, self.edit_context)
             if self.company_forms is not None:  # after every sentence is read: one sense per article
                 kept = one_sense(kept, self.company_forms, self.labeler.is_place, self.patterns.courtesy)
+                kept = short_places(kept)
                 kept, variants = name_variants(kept)
                 article.flags.extend(f"name_variant:{v}" for v in variants if f"name_variant:{v}" not in article.flags)
             article.entities = kept
