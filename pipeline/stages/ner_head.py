@@ -370,16 +370,16 @@ def _sparse_sum_py(tokens, char_of_token, gram_keys, gram_values, vocab_size, ch
             out[b, t, :] = row
 
 
-def _compile(function):
+def _compile(function, fastmath: bool = False):
     """numba-compiled ``function`` (cached on disk where a cache folder is writable), or None."""
     try:
         import numba
     except ImportError:  # pragma: no cover - numba is a dependency; the numpy code stands in
         return None
     try:
-        return numba.njit(cache=True, nogil=True)(function)
+        return numba.njit(cache=True, nogil=True, fastmath=fastmath)(function)
     except RuntimeError:  # pragma: no cover - no writable cache location (read-only install)
-        return numba.njit(cache=False, nogil=True)(function)
+        return numba.njit(cache=False, nogil=True, fastmath=fastmath)(function)
 
 
 def _span_logp_py(emissions, offsets, paths, start, transitions, transitions_t, sources, counts, targets, tcounts,
@@ -474,7 +474,7 @@ def span_probabilities(head: NerHead, flat: np.ndarray, offsets: np.ndarray, pat
 
 
 _viterbi_many = _compile(_viterbi_many_py)
-_span_logp = _compile(_span_logp_py)
+_span_logp = _compile(_span_logp_py, fastmath=True)  # sums of products: reassociation is harmless
 _sparse_sum = _compile(_sparse_sum_py)
 
 
