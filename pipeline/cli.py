@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--components", help="comma-separated stages to run, e.g. clean,sentences,tokens")
     run.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                      help="extra word list for the segmenter (repeatable)")
-    run.add_argument("--segmenter", choices=["jieba", "lac"], help="segmentation backend (default jieba)")
+    run.add_argument("--segmenter", choices=["head", "jieba", "lac"], help="segmentation backend (default: the config's)")
     run.add_argument("--ner", metavar="lac|hf:PATH|none", help="the entity model: LAC (default) or a local checkpoint")
     run.add_argument("--lexicon-mode", choices=["add", "standard"],
                      help="add: domain words on top of jieba's dictionary (default); standard: the lexicons are the vocabulary")
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     seg.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                      help="word list, used exactly as `zhnews run --lexicon` uses it (repeatable)")
     seg.add_argument("--lexicon-mode", choices=["add", "standard"], help="as for `zhnews run`")
-    seg.add_argument("--segmenter", choices=["jieba", "lac"], help="segmentation backend (default jieba)")
+    seg.add_argument("--segmenter", choices=["head", "jieba", "lac"], help="segmentation backend (default: the config's)")
     seg.add_argument("--config", help="a JSON or TOML config file")
     seg.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
     seg.add_argument("--json", action="store_true", help="print the scores as JSON")
@@ -417,7 +417,7 @@ def cmd_eval_seg(args: argparse.Namespace) -> int:
     gold = read_sighan_gold(args.gold)
     tokens = config.tokens
     segmenter = make_segmenter(tokens, config.entities.threads)
-    scores = evaluate_segmentation(segmenter, gold)
+    scores = evaluate_segmentation(segmenter, gold, config.clean.traditional_view)
     if args.json:
         print(json.dumps(scores.to_dict(), ensure_ascii=False))
         return EXIT_OK

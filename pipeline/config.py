@@ -44,6 +44,9 @@ class CleanConfig:
     boilerplate_rules: list[str] = field(default_factory=lambda: ["boilerplate.tsv"])
     fullwidth_to_halfwidth: bool = True
     convert: str = ""  # OpenCC config, e.g. "t2s" (Traditional→Simplified); the original goes to extra
+    # entities and tokens read a Traditional article through a 1:1 simplified view (the text
+    # and offsets stay the original's; flag "traditional"); see pipeline/stages/script.py
+    traditional_view: bool = True
     title_from_first_line: bool = True
     drop_repeated_paragraphs: bool = True
     min_repeat_chars: int = 12
@@ -98,11 +101,13 @@ class EntityConfig:
 
 @dataclass
 class TokenConfig:
-    segmenter: str = "jieba"
+    segmenter: str = "jieba"  # "jieba", "lac" (LAC's own cut) or "head" (the segmentation head)
+    head: str = "seg/pku.npz"  # the segmentation head for segmenter="head"
     hmm: bool = False
     lexicons: list[str] = field(default_factory=list)
     lexicon_mode: str = "add"  # "add": domain words; "standard": the lexicons are the vocabulary
     split_compounds: bool = True  # add mode: drop jieba words that the lexicons list only in parts
+    lexicon_weight: float = 1.0  # segmenter="head": how much a lexicon word's occurrence weighs in decoding
 
 
 @dataclass

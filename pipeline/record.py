@@ -112,6 +112,9 @@ class Article:
     flags: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # input fields kept as they were (date, url…)
+    # what one stage computed for a later one within a run (the segmentation head's words,
+    # read on the encoder pass the entity stage ran); never written out, never compared
+    analysis: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # ----------------------------------------------------------------- views
     def words(self) -> list[str]:
@@ -139,7 +142,7 @@ class Article:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
-        known = {f.name for f in fields(cls)}
+        known = {f.name for f in fields(cls)} - {"analysis"}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown field(s) in article record: {sorted(unknown)}")

@@ -64,7 +64,7 @@ def test_tokens_lac_backend_refuses_lexicons(tmp_path):
 
     from pipeline.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="jieba segmenter only"):
+    with pytest.raises(ConfigError, match="jieba and head segmenters only"):
         pipeline.load(tokens__segmenter="lac", tokens__lexicons=[str(lexicon)])
 
 

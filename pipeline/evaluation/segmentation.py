@@ -10,7 +10,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.stages.head_segmenter import HeadSegmenter
 from pipeline.stages.lac_segmenter import LacSegmenter
+from pipeline.stages.script import simplified_view
 from pipeline.stages.segmenter import JiebaSegmenter, jieba_freq_table
 from pipeline.stages.text_normalize import FULLWIDTH_TO_HALFWIDTH
 
@@ -51,14 +53,20 @@ def _spans(words: list[str]) -> set[tuple[int, int]]:
     return spans
 
 
-def evaluate_segmentation(segmenter: JiebaSegmenter | LacSegmenter, gold: list[list[str]]) -> SegmentationScores:
+def evaluate_segmentation(segmenter: JiebaSegmenter | LacSegmenter | HeadSegmenter, gold: list[list[str]],
+                          traditional_view: bool = True) -> SegmentationScores:
+    """Score ``segmenter`` on ``gold``; with ``traditional_view`` a Traditional sentence is cut
+    through its 1:1 simplified view, as the tokens stage cuts a Traditional article."""
     if segmenter.lexicons:
         vocabulary, reference = segmenter.vocabulary, "the given lexicon(s)"
     else:
         vocabulary, reference = set(jieba_freq_table()), "jieba's dictionary"
     tp = n_pred = n_gold = oov_total = oov_found = 0
     texts = ["".join(words) for words in gold]
-    cuts = segmenter.cut_sentences([t.translate(FULLWIDTH_TO_HALFWIDTH) for t in texts])
+    normalised = [t.translate(FULLWIDTH_TO_HALFWIDTH) for t in texts]
+    if traditional_view:
+        normalised = [simplified_view(t) or t for t in normalised]
+    cuts = segmenter.cut_sentences(normalised)
     for words, text, tokens in zip(gold, texts, cuts):
         predicted = {(s, e) for s, e, _ in tokens}
         gold_spans = _spans(words)

@@ -568,9 +568,11 @@ class HeadTagger:
     def version(self) -> str:
         return f"{self.encoder.version} + heads {', '.join(h.name for h in self.heads)}"
 
-    def predict(self, texts: list[str], scored: bool = False) -> list[list[list]]:
+    def predict(self, texts: list[str], scored: bool | frozenset[str] = False, bias=None) -> list[list[list]]:
         """For each head, for each text: its (start, end, label) spans, plus each span's
-        marginal probability when ``scored`` (:meth:`NerHead.decode_scored`)."""
+        marginal probability when ``scored`` (:meth:`NerHead.decode_scored`): True for every
+        head, or the names of the heads to score. ``bias(head, i)``, when given, returns
+        scores (text length × the head's tags) to add to text ``i``'s emissions, or None."""
         encoded = list(self.encoder.batches(texts))
         out = []
         # one head at a time over all batches: its tables stay in the CPU's caches
@@ -579,8 +581,10 @@ class HeadTagger:
             for members, tokens, dense in encoded:
                 scores = dense[:, :, self._slices[h] : self._slices[h + 1]] + head.sparse_scores(tokens)
                 for row, i in enumerate(members):
-                    emissions[i] = scores[row]
-            out.append(head.decode_scored(emissions) if scored else head.decode(emissions))
+                    extra = bias(head, i) if bias is not None else None
+                    emissions[i] = scores[row] if extra is None else scores[row] + extra
+            wanted = scored if isinstance(scored, bool) else head.name in scored
+            out.append(head.decode_scored(emissions) if wanted else head.decode(emissions))
         return out
 
 

@@ -16,8 +16,10 @@ from pipeline.config import PipelineConfig, TokenConfig
 from pipeline.errors import ConfigError
 from pipeline.record import Article
 from pipeline.registry import Stage, factory
+from pipeline.stages.head_segmenter import HeadSegmenter
 from pipeline.stages.lac_segmenter import LacSegmenter
 from pipeline.stages.lac_tagger import get_lac_tagger
+from pipeline.stages.script import view_of
 from pipeline.stages.segmenter import JiebaSegmenter
 
 ENTITY_POS = {
@@ -37,15 +39,18 @@ ENTITY_POS = {
 }
 
 
-def make_segmenter(config: TokenConfig, threads: int = 1) -> JiebaSegmenter | LacSegmenter:
+def make_segmenter(config: TokenConfig, threads: int = 1) -> JiebaSegmenter | LacSegmenter | HeadSegmenter:
     if config.segmenter == "jieba":
         return JiebaSegmenter(config.lexicons, hmm=config.hmm, lexicon_mode=config.lexicon_mode,
                               split_compounds=config.split_compounds)
     if config.segmenter == "lac":
         if config.lexicons:
-            raise ConfigError("tokens.lexicons work with the jieba segmenter only; drop them or use --segmenter jieba")
+            raise ConfigError("tokens.lexicons work with the jieba and head segmenters only; drop them or choose one of those")
         return LacSegmenter(get_lac_tagger(threads))
-    raise ConfigError(f"tokens.segmenter must be 'jieba' or 'lac', got {config.segmenter!r}")
+    if config.segmenter == "head":
+        return HeadSegmenter(config.head, config.lexicons, config.lexicon_mode, threads, config.split_compounds,
+                             config.lexicon_weight)
+    raise ConfigError(f"tokens.segmenter must be 'jieba', 'lac' or 'head', got {config.segmenter!r}")
 
 
 def _entity_spans(article: Article) -> list[tuple[int, int, str]]:
@@ -59,9 +64,10 @@ def _entity_spans(article: Article) -> list[tuple[int, int, str]]:
 class Tokenizer(Stage):
     name = "tokens"
 
-    def __init__(self, segmenter: JiebaSegmenter | LacSegmenter) -> None:
+    def __init__(self, segmenter: JiebaSegmenter | LacSegmenter | HeadSegmenter, traditional_view: bool = True) -> None:
         self.segmenter = segmenter
-        self.batched = isinstance(segmenter, LacSegmenter)
+        self.traditional_view = traditional_view
+        self.batched = isinstance(segmenter, LacSegmenter | HeadSegmenter)
 
     def describe(self) -> dict[str, str]:
         seg = self.segmenter
@@ -75,16 +81,18 @@ class Tokenizer(Stage):
         return article
 
     def pipe(self, articles: list[Article]) -> list[Article]:
-        if isinstance(self.segmenter, LacSegmenter):
-            self._pipe_whole_sentences(articles)
+        views = [view_of(article, self.traditional_view) for article in articles]
+        if isinstance(self.segmenter, HeadSegmenter):
+            self._pipe_head(articles, views, self.segmenter)
+        elif isinstance(self.segmenter, LacSegmenter):
+            self._pipe_whole_sentences(articles, views)
         else:
-            for article in articles:
-                self._tokens_between_entities(article, self.segmenter)
+            for article, view in zip(articles, views):
+                self._tokens_between_entities(article, view, self.segmenter)
         return articles
 
     @staticmethod
-    def _tokens_between_entities(article: Article, segmenter: JiebaSegmenter) -> None:
-        text = article.text
+    def _tokens_between_entities(article: Article, text: str, segmenter: JiebaSegmenter) -> None:
         entities = _entity_spans(article)
         tokens: list[tuple[int, int, str]] = []
         k = 0
@@ -103,8 +111,29 @@ class Tokenizer(Stage):
                 tokens.extend(segmenter.cut(text[pos:s_end], pos))
         article.tokens = tokens
 
-    def _pipe_whole_sentences(self, articles: list[Article]) -> None:
-        texts = [a.text[s:e] for a in articles for s, e in a.sentences]
+    @staticmethod
+    def _pipe_head(articles: list[Article], views: list[str], segmenter: HeadSegmenter) -> None:
+        """The head's words: those the entity stage read on its encoder pass (``analysis["words"]``,
+        article offsets, per sentence), else a pass of the head's own; entities stay whole tokens."""
+        if segmenter.lexicon is not None:  # a lexicon weighs in on decoding: the shared words won't do
+            for article in articles:
+                article.analysis.pop("words", None)
+        missing = [(a, v) for a, v in zip(articles, views) if "words" not in a.analysis]
+        if missing:
+            texts = [v[s:e] for a, v in missing for s, e in a.sentences]
+            found = iter(segmenter.head_words(texts))
+            for article, _ in missing:
+                article.analysis["words"] = [[(s + a, s + b) for a, b in next(found)] for s, _ in article.sentences]
+        for article, view in zip(articles, views):
+            by_sentence = article.analysis.pop("words")
+            words = []
+            for (s, e), spans in zip(article.sentences, by_sentence):
+                local = [(a - s, b - s) for a, b in spans]
+                words.extend((s + a, s + b, p) for a, b, p in segmenter.words(view[s:e], local))
+            article.tokens = clip_to_entities(words, _entity_spans(article))
+
+    def _pipe_whole_sentences(self, articles: list[Article], views: list[str]) -> None:
+        texts = [v[s:e] for a, v in zip(articles, views) for s, e in a.sentences]
         cut = iter(self.segmenter.cut_sentences(texts))
         for article in articles:
             words = [(s + ws, s + we, p) for s, _ in article.sentences for ws, we, p in next(cut)]
@@ -133,4 +162,4 @@ def clip_to_entities(words: list[tuple[int, int, str]], entities: list[tuple[int
 
 @factory("tokens", requires=("sentences",), assigns=("tokens",))
 def make_tokenizer(config: PipelineConfig) -> Tokenizer:
-    return Tokenizer(make_segmenter(config.tokens, config.entities.threads))
+    return Tokenizer(make_segmenter(config.tokens, config.entities.threads), config.clean.traditional_view)

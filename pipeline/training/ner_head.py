@@ -59,6 +59,8 @@ class HeadRecipe:
     epochs: int
     label_map: dict[str, str] | None = None
     partial: list[PartialSource] | None = None  # training only: never in the held-out tenth
+    # training copies of a file's sentences (after the held-out split, so no copy is held out)
+    repeat: dict[str, int] | None = None
 
 
 RECIPES = {
@@ -90,14 +92,20 @@ class Example:
     allowed: np.ndarray | None = None  # (chars, tags) bool, partially labelled sentences: tags that agree
 
 
+def _features(encoder: LacEncoder, texts: list[str], chunk: int = 2000):
+    """The encoder's features of ``texts``, a chunk at a time, as float16 (memory: 2 bytes a value)."""
+    for i in range(0, len(texts), chunk):
+        for feats in encoder.outputs(texts[i : i + chunk]):
+            yield feats.astype(np.float16)
+
+
 def make_examples(sentences: list[GoldSentence], labels: list[str], encoder: LacEncoder,
                   label_map: dict[str, str] | None = None) -> list[Example]:
     tags = bioes_tags(labels)
     index = {t: i for i, t in enumerate(tags)}
     sentences = [s for s in sentences if s.text]
-    features = encoder.outputs([s.text for s in sentences])
     out = []
-    for sentence, feats in zip(sentences, features):
+    for sentence, feats in zip(sentences, _features(encoder, [s.text for s in sentences])):
         y = np.zeros(len(sentence.text), dtype=np.int64)
         spans = set()
         for start, end, label in sentence.spans:
@@ -109,7 +117,7 @@ def make_examples(sentences: list[GoldSentence], labels: list[str], encoder: Lac
                 y[start] = index[f"S-{label}"]
             else:
                 y[start], y[start + 1 : end - 1], y[end - 1] = index[f"B-{label}"], index[f"I-{label}"], index[f"E-{label}"]
-        out.append(Example(sentence.text, encoder.token_ids(sentence.text), feats.astype(np.float16), y, spans))
+        out.append(Example(sentence.text, encoder.token_ids(sentence.text), feats, y, spans))
     return out
 
 
@@ -309,6 +317,13 @@ def head_f1(head: NerHead, examples: list[Example]) -> tuple[float, dict[str, fl
     return f1(*total), {label: f1(*c) for label, c in sorted(counts.items())}
 
 
+def _repeat_arg(text: str) -> tuple[str, int]:
+    name, _, count = text.partition("=")
+    if not count.isdigit() or int(count) < 1:
+        raise SystemExit(f"--repeat wants FILE=N with N >= 1, got {text!r}")
+    return name, int(count)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.training.ner_head", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default="../shared/data/ner", help="folder with the training splits")
@@ -318,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heldout", type=float, default=0.1, help="fraction of sentences held out for reporting")
     parser.add_argument("--partial", action=argparse.BooleanOptionalAction, default=False,
                         help="add the recipe's partially labelled sources to training (an experiment; default: no)")
+    parser.add_argument("--repeat", action="append", default=[], metavar="FILE=N",
+                        help="train on N copies of FILE's training sentences (on top of the recipe's)")
     args = parser.parse_args(argv)
     data, out = Path(args.data), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -325,11 +342,13 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.heads.split(","):
         recipe = RECIPES[name]
         began = time.perf_counter()
-        sentences = [s for f in recipe.files for s in read_gold(data / f)[0]]
-        examples = make_examples(sentences, recipe.labels, encoder, recipe.label_map)
+        read = [(f, s) for f in recipe.files for s in read_gold(data / f)[0] if s.text]
+        examples = make_examples([s for _, s in read], recipe.labels, encoder, recipe.label_map)
         held, kept = heldout_split(len(examples), args.heldout)
         dev = [examples[i] for i in held]
         train = [examples[i] for i in kept]
+        repeat = {**(recipe.repeat or {}), **dict(_repeat_arg(r) for r in args.repeat)}
+        train += [examples[i] for i in kept for _ in range(repeat.get(read[i][0], 1) - 1)]
         print(f"[{name}] {len(train)} training and {len(dev)} held-out sentences from {', '.join(recipe.files)}",
               file=sys.stderr)
         for source in (recipe.partial or []) if args.partial else []:
@@ -344,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
         head = train_head(name, recipe.labels, train, dev, args.epochs or recipe.epochs, encoder,
                           log=lambda m: print(m, file=sys.stderr, flush=True))
         head.meta["data"] = recipe.files
+        if repeat:
+            head.meta["repeat"] = repeat
         if recipe.partial and args.partial:
             head.meta["partial_data"] = {p.file: p.label_map for p in recipe.partial}
             head.meta["partial_excludes"] = {p.file: p.excludes for p in recipe.partial if p.excludes}

@@ -26,7 +26,7 @@ from typing import Protocol
 from pipeline.config import EntityConfig
 from pipeline.errors import ConfigError
 from pipeline.resources import resolve
-from pipeline.stages.entities.candidates import FILL, FIRST, Candidate, clip_to_words
+from pipeline.stages.entities.candidates import FILL, FIRST, WORD, Candidate, clip_to_words
 from pipeline.stages.entities.labels import HEAD_LABELS, Labeler
 from pipeline.stages.entities.patterns import Patterns
 from pipeline.stages.name_runs import NameModel, person_blocks, split_name_run
@@ -40,6 +40,7 @@ class SourceContext:
     names: NameModel
     first_head: str  # the head whose spans compete (the profile's); the others fill gaps
     fill_gaps: tuple[str, ...]  # labels or head tags of the other heads that fill gaps
+    word_head: str | None = None  # a segmentation head to run on the same encoder pass (its spans: WORD)
 
 
 class Source(Protocol):
@@ -124,9 +125,13 @@ class HeadsBackend:
 
         self.context = context
         config = context.config
-        self.tagger = get_head_tagger(tuple(str(resolve(h)) for h in config.heads), config.threads)
+        paths = [str(resolve(h)) for h in config.heads]
+        self.word_head = str(resolve(context.word_head)) if context.word_head else None
+        self.tagger = get_head_tagger(tuple(paths + ([self.word_head] if self.word_head else [])), config.threads)
         self.version = self.tagger.version
-        names = [h.name for h in self.tagger.heads]
+        self.entity_heads = self.tagger.heads[: len(paths)]
+        self.scored = frozenset(h.name for h in self.entity_heads)
+        names = [h.name for h in self.entity_heads]
         if len(names) == 1:
             self.first = names[0]  # a lone head decides, whatever its name
         elif context.first_head in names:
@@ -139,7 +144,11 @@ class HeadsBackend:
         out: list[list[Candidate]] = [[] for _ in texts]
         labeler, tail = self.context.labeler, self.context.patterns.c_title_tail
         fill_gaps = self.context.fill_gaps
-        for head, by_text in zip(self.tagger.heads, self.tagger.predict(texts, scored=True)):
+        predicted = self.tagger.predict(texts, scored=self.scored)
+        if self.word_head:  # the segmentation head's words ride along, for the tokens stage
+            for n, spans in enumerate(predicted[-1]):
+                out[n].extend(Candidate(a, b, "WORD", "model", None, "", WORD) for a, b, _ in spans)
+        for head, by_text in zip(self.entity_heads, predicted):
             first_rank = head.name == self.first
             for n, (text, spans) in enumerate(zip(texts, by_text)):
                 if not spans:

@@ -10,11 +10,13 @@ Which head competes, which sources and edits run, is data: ``models/entity_profi
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipeline.config import EntityConfig, PipelineConfig
 from pipeline.record import Article
 from pipeline.registry import Stage, factory
 from pipeline.resources import fingerprint, resource_files
-from pipeline.stages.entities.candidates import Candidate
+from pipeline.stages.entities.candidates import WORD, Candidate
 from pipeline.stages.entities.document_pass import load_company_forms, name_variants, one_sense, short_places
 from pipeline.stages.entities.labels import Labeler, load_divisions
 from pipeline.stages.entities.patterns import load_patterns
@@ -24,6 +26,7 @@ from pipeline.stages.entities.resolver import check_precedence, resolve
 from pipeline.stages.entities.sources import SourceContext, build_sources
 from pipeline.stages.gazetteer import Gazetteer, load_aliases
 from pipeline.stages.name_runs import load_name_model, load_surnames
+from pipeline.stages.script import view_of
 from pipeline.stages.sentences import windows
 
 GROUP_CHARS = 65_536
@@ -44,12 +47,29 @@ def _groups(texts: list[str], budget: int) -> list[tuple[int, int]]:
     return out
 
 
+def _by_sentence(sentences: list[tuple[int, int]], words: list[Candidate]) -> list[list[tuple[int, int]]]:
+    """Word spans (article offsets) grouped by the sentence that holds them, in sentence order."""
+    out: list[list[tuple[int, int]]] = [[] for _ in sentences]
+    spans = sorted((c.start, c.end) for c in words)
+    k = 0
+    for n, (start, end) in enumerate(sentences):
+        while k < len(spans) and spans[k][0] < start:
+            k += 1
+        while k < len(spans) and spans[k][1] <= end:
+            out[n].append(spans[k])
+            k += 1
+    return out
+
+
 class EntityRecognizer(Stage):
     name = "entities"
     batched = True
 
-    def __init__(self, config: EntityConfig) -> None:
+    def __init__(self, config: EntityConfig, word_head: str | None = None, traditional_view: bool = True) -> None:
+        """``word_head``: a segmentation head read on the same encoder pass; its words go to
+        ``Article.analysis["words"]`` for the tokens stage (``tokens.segmenter = "head"``)."""
         self.config = config
+        self.traditional_view = traditional_view
         self.profile = get_profile(config.convention)
         self.rank = check_precedence(config.precedence)
         self.min_score = config.min_score if config.min_score >= 0 else self.profile.min_score
@@ -63,7 +83,8 @@ class EntityRecognizer(Stage):
         self.edit_context = EditContext(self.labeler, self.patterns, load_surnames())
         names = [n for n in (config.sources or self.profile.sources) if config.rules or n not in RULE_SOURCES]
         context = SourceContext(config, self.labeler, self.patterns, load_name_model(), self.profile.first_head,
-                                tuple(config.fill_gaps or self.profile.fill_gaps))
+                                tuple(config.fill_gaps or self.profile.fill_gaps),
+                                word_head if config.ner == "lac" and "model" in names else None)
         self.sources = build_sources(names, context)
         self.company_forms = load_company_forms(config.company_forms) if config.document_pass else None
         self._fingerprint = fingerprint(gazetteer_files + alias_files)
@@ -82,13 +103,14 @@ class EntityRecognizer(Stage):
     def pipe(self, articles: list[Article]) -> list[Article]:
         pieces: list[tuple[int, int]] = []  # (article index, offset of the piece in the article)
         texts: list[str] = []
-        for i, article in enumerate(articles):
+        views = [view_of(article, self.traditional_view) for article in articles]
+        for i, (article, view) in enumerate(zip(articles, views)):
             for sentence_start, sentence_end in article.sentences:
                 # a sentence of thousands of characters (a table flattened, a run of digits) is
                 # tagged in windows: the encoder's memory grows with the longest text of a batch
-                for start, end in windows(article.text, sentence_start, sentence_end, self.config.window_chars):
+                for start, end in windows(view, sentence_start, sentence_end, self.config.window_chars):
                     pieces.append((i, start))
-                    texts.append(article.text[start:end])
+                    texts.append(view[start:end])
         candidates: list[list[Candidate]] = [[] for _ in articles]
         # a group's model states are dropped before the next group: memory follows
         # GROUP_CHARS, not the size of the batch (128 long articles, or one of a million characters)
@@ -97,19 +119,28 @@ class EntityRecognizer(Stage):
             for found in self.sources:
                 for (i, offset), proposed in zip(pieces[a:b], found.find(group)):
                     candidates[i].extend(c.shifted(offset) for c in proposed)
-        for article, proposed in zip(articles, candidates):
-            kept = resolve(article.text, proposed, self.labeler, self.rank, self.min_score)
+        for article, view, proposed in zip(articles, views, candidates):
+            if any(c.rank == WORD for c in proposed):
+                article.analysis["words"] = _by_sentence(article.sentences, [c for c in proposed if c.rank == WORD])
+                proposed = [c for c in proposed if c.rank != WORD]
+            kept = resolve(view, proposed, self.labeler, self.rank, self.min_score)
             for edit in self.edits:
-                kept = edit(article.text, kept, self.edit_context)
+                kept = edit(view, kept, self.edit_context)
             if self.company_forms is not None:  # after every sentence is read: one sense per article
                 kept = one_sense(kept, self.company_forms, self.labeler.is_place, self.patterns.courtesy)
                 kept = short_places(kept)
                 kept, variants = name_variants(kept)
                 article.flags.extend(f"name_variant:{v}" for v in variants if f"name_variant:{v}" not in article.flags)
+            if view is not article.text:  # read through the simplified view: the record keeps the original
+                kept = [replace(e, text=article.text[e.start : e.end]) for e in kept]
             article.entities = kept
         return articles
 
 
 @factory("entities", requires=("sentences",), assigns=("entities",))
 def make_entity_recognizer(config: PipelineConfig) -> EntityRecognizer:
-    return EntityRecognizer(config.entities)
+    # the segmentation head rides on this stage's encoder pass, unless a lexicon must weigh in on its decoding
+    shares_pass = ("tokens" in config.components and config.tokens.segmenter == "head"
+                   and not config.tokens.lexicons)
+    return EntityRecognizer(config.entities, word_head=config.tokens.head if shares_pass else None,
+                            traditional_view=config.clean.traditional_view)
