@@ -101,7 +101,7 @@ class EntityConfig:
 
 @dataclass
 class TokenConfig:
-    segmenter: str = "jieba"  # "jieba", "lac" (LAC's own cut) or "head" (the segmentation head)
+    segmenter: str = "head"  # "head" (the segmentation head, PKU standard), "jieba" or "lac" (LAC's own cut)
     head: str = "seg/pku.npz"  # the segmentation head for segmenter="head"
     hmm: bool = False
     lexicons: list[str] = field(default_factory=list)

@@ -51,7 +51,7 @@ def test_a_lexicon_weighs_in_on_the_head_s_decoding(tmp_path):
     strong = HeadSegmenter(lexicons=[str(lexicon)], lexicon_weight=10.0)
     words = [text[a:b] for a, b, _ in strong.cut_sentences([text])[0]]
     assert "华强北电子市场" in words
-    assert weak.cut_sentences([text]) == plain.cut_sentences([text])
+    assert weak.head_words([text]) == plain.head_words([text])  # no weight: the head decodes as it would
     bias = strong.lexicon.bias(text, ["O", "B-W", "I-W", "E-W", "S-W"])
     assert bias[2, 1] == 10.0 and bias[8, 3] == 10.0 and bias[0].sum() == 0
 

@@ -27,8 +27,8 @@ def test_tokens_two_pipelines_with_different_lexicons_do_not_leak(tmp_path):
     lexicon = tmp_path / "domain.txt"
     lexicon.write_text("超级工厂\n产能利用率 50 n\n", encoding="utf-8")
     text = "上海超级工厂的产能利用率很高。"
-    plain = pipeline.load("clean,sentences,tokens")
-    adapted = pipeline.load("clean,sentences,tokens", tokens__lexicons=[str(lexicon)])
+    plain = pipeline.load("clean,sentences,tokens", tokens__segmenter="jieba")
+    adapted = pipeline.load("clean,sentences,tokens", tokens__segmenter="jieba", tokens__lexicons=[str(lexicon)])
     adapted_words = adapted(text).words()
     plain_words = plain(text).words()
     assert "超级工厂" in adapted_words and "产能利用率" in adapted_words
@@ -90,3 +90,14 @@ def test_traditional_input_segments_after_t2s_conversion_with_the_original_kept(
     ent = next(e for e in article.entities if e.text == "戴珊")
     assert traditional[ent.start : ent.end] == "戴珊"
     assert_spans_exact(article)
+
+
+def test_a_domain_lexicon_keeps_its_words_whole_with_the_segmentation_head(tmp_path):
+    lexicon = tmp_path / "domain.txt"
+    lexicon.write_text("超级工厂\n产能利用率 50 n\n", encoding="utf-8")
+    text = "上海超级工厂的产能利用率很高。"
+    adapted = pipeline.load("clean,sentences,tokens", tokens__lexicons=[str(lexicon)])
+    words = adapted(text).words()
+    assert "超级工厂" in words and "产能利用率" in words
+    assert "产能利用率" not in pipeline.load("clean,sentences,tokens")(text).words()
+    assert dict(zip(words, (p for *_, p in adapted(text).tokens)))["产能利用率"] == "n"
