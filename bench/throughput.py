@@ -92,13 +92,13 @@ def main() -> None:
     prepared = [a for a in jieba_nlp.pipe(texts, batch_size=128, on_error="yield") if isinstance(a, Article)]
     for k in range(0, len(prepared), 128):  # the words the default entity stage leaves for the tokens stage
         entities.pipe(prepared[k : k + 128])
-    words = [a.analysis["words"] for a in prepared]
+    words = [a.analysis["word_ends"] for a in prepared]
     jieba_tokens, head_tokens = jieba_nlp.get("tokens"), nlp.get("tokens")
 
     def tokens_with(stage, shared: bool) -> None:  # entities already found: the stage alone, as in a run
         for article, found in zip(prepared, words):
             if shared:
-                article.analysis["words"] = found
+                article.analysis["word_ends"] = found
         stage.pipe(prepared)
 
     def whole(pipe) -> None:

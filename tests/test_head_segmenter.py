@@ -76,13 +76,13 @@ def test_the_head_cuts_words_and_shares_the_entity_stage_s_encoder_pass():
     for e in shared.entities:  # entities are whole tokens
         assert (e.start, e.end) in {(s, t) for s, t, _ in shared.tokens}
     assert {"宣布", "继续", "成交额"} <= set(words)
-    assert not shared.analysis.get("words")  # used and dropped
+    assert "word_ends" not in shared.analysis  # used and dropped
     # the tokens stage alone (no entity pass to ride on) cuts the same words outside entities
     from pipeline.config import TokenConfig
     from pipeline.stages.tokens import Tokenizer, make_segmenter
 
     article = alone(text)
-    assert not article.tokens and "words" not in article.analysis
+    assert not article.tokens and "word_ends" not in article.analysis
     Tokenizer(make_segmenter(TokenConfig(segmenter="head"))).pipe([article])
     assert article.tokens == shared.tokens
 

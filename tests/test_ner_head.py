@@ -265,3 +265,22 @@ def test_span_scores_are_the_crf_marginals(monkeypatch, force_numpy):
             expected = brute_force_marginal(e.astype(np.float64), head.start, head.transitions, head.end, tags,
                                             (a, b, label))
             assert 0.0 < p <= 1.0 and p == pytest.approx(expected, rel=1e-3)
+
+
+@pytest.mark.parametrize("force_numpy", [False, True])
+def test_word_ends_are_the_decoded_words_with_gaps_as_characters(monkeypatch, force_numpy):
+    import pipeline.stages.ner_head as module
+    from pipeline.stages.head_segmenter import fill_gaps
+
+    monkeypatch.setattr(module, "_FORCE_NUMPY", force_numpy)
+    rng = np.random.default_rng(7)
+    tags = bioes_tags(["W"])
+    k = len(tags)
+    start_ok, trans_ok, end_ok = allowed_transitions(tags)
+    head = NerHead("seg", tags, np.zeros((FEATURES, k)), np.zeros(k), [], np.zeros((1, 1, k)), [],
+                   np.zeros((0, 1, k)), [], np.where(trans_ok, rng.normal(size=(k, k)), NEG),
+                   np.where(start_ok, 0.0, NEG), np.where(end_ok, 0.0, NEG))
+    emissions = [rng.normal(size=(n, k)).astype(np.float32) * 2 for n in (7, 0, 1, 12, 3)]
+    for e, ends, spans in zip(emissions, head.word_ends(emissions), head.decode(emissions)):
+        expected = [b for _, b in fill_gaps(len(e), [(a, b) for a, b, _ in spans])]
+        assert ends.tolist() == expected

@@ -56,6 +56,8 @@ def suffix_pos_table() -> dict[str, str]:
 
 def split_whitespace(text: str, words: list[Word]) -> list[Word]:
     """Whitespace is never part of a word: cut words at it and drop it."""
+    if not any(c.isspace() for c in text):
+        return words
     out = []
     for a, b in words:
         start = None
@@ -213,22 +215,35 @@ class HeadSegmenter:
             return suffix_pos_table().get(word[-1], "n")
         return tag
 
-    def head_words(self, texts: list[str]) -> list[list[Word]]:
-        """The head's word spans of each text (before gaps and whitespace); a lexicon's words
-        weigh in as a bonus on the tags that would make them words (:meth:`Lexicon.bias`)."""
+    def word_ends(self, texts: list[str]) -> list[np.ndarray]:
+        """Where the head's words end in each text (local offsets); a lexicon's words weigh in
+        as a bonus on the tags that would make them words (:meth:`Lexicon.bias`)."""
         bias = None
         if self.lexicon is not None:
             def bias(head, i):
                 return self.lexicon.bias(texts[i], head.tags)
-        [spans] = self.tagger.predict(texts, bias=bias)
-        return [[(a, b) for a, b, _ in found] for found in spans]
+        head = self.tagger.heads[0].name
+        [ends] = self.tagger.predict(texts, bias=bias, words=frozenset({head}))
+        return ends
 
-    def words(self, text: str, spans: list[Word]) -> list[tuple[int, int, str]]:
-        """Tokens ``(start, end, pos)`` of ``text`` from the head's word spans."""
-        words = fill_gaps(len(text), spans)
+    def head_words(self, texts: list[str]) -> list[list[Word]]:
+        """The head's word spans of each text, before whitespace and lexicon joins."""
+        return [spans_of(ends) for ends in self.word_ends(texts)]
+
+    def words(self, text: str, ends) -> list[tuple[int, int, str]]:
+        """Tokens ``(start, end, pos)`` of ``text`` from where the head's words end."""
+        words = spans_of(ends, len(text))
         if self.lexicon is not None:
             words = self.lexicon.apply(text, words) if self.lexicon.mode == "standard" else self.lexicon.join(text, words)
         return [(a, b, self.pos_of(text[a:b])) for a, b in split_whitespace(text, words)]
 
     def cut_sentences(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
-        return [self.words(text, spans) for text, spans in zip(texts, self.head_words(texts))]
+        return [self.words(text, ends) for text, ends in zip(texts, self.word_ends(texts))]
+
+
+def spans_of(ends, length: int | None = None) -> list[Word]:
+    """Word spans from word ends (a last word up to ``length`` if the ends stop short)."""
+    ends = [int(e) for e in ends]
+    if length is not None and (not ends or ends[-1] < length):
+        ends.append(length)
+    return list(zip([0, *ends[:-1]], ends))

@@ -222,6 +222,30 @@ class NerHead:
             return self._decode_compiled(emissions)
         return self._decode_numpy(emissions, chunk)
 
+    def word_ends(self, emissions: list[np.ndarray]) -> list[np.ndarray]:
+        """For a segmentation head (one label): the end offset of every word of each text.
+
+        A word ends where the best path has E or S (or O: a character alone); the last
+        character always ends one. Vectorised over the whole batch: no Python per character.
+        """
+        lengths = np.array([len(e) for e in emissions], dtype=np.int64)
+        offsets = np.zeros(len(emissions) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        if offsets[-1] == 0:
+            return [np.zeros(0, np.int64) for _ in emissions]
+        flat = np.ascontiguousarray(np.concatenate([e for e in emissions if len(e)]), dtype=np.float32)
+        if _viterbi_many is not None and not _FORCE_NUMPY:
+            sources, counts = self._source_lists
+            paths = _viterbi_many(flat, offsets, self.start, self._transitions_t, sources, counts, self.end)
+        else:
+            paths = np.concatenate([p for p in self._paths_numpy(emissions) if len(p)])
+        ending = np.array([t == "O" or t[0] in "ES" for t in self.tags])[paths]
+        ending[offsets[1:][lengths > 0] - 1] = True
+        ends = np.flatnonzero(ending) + 1
+        cuts = np.searchsorted(ends, offsets, side="right")
+        return [ends[cuts[i] : cuts[i + 1]] - offsets[i] if lengths[i] else np.zeros(0, np.int64)
+                for i in range(len(emissions))]
+
     def decode_scored(self, emissions: list[np.ndarray]) -> list[list[ScoredSpan]]:
         """The best paths' spans with each span's marginal probability under the CRF.
 
@@ -568,11 +592,14 @@ class HeadTagger:
     def version(self) -> str:
         return f"{self.encoder.version} + heads {', '.join(h.name for h in self.heads)}"
 
-    def predict(self, texts: list[str], scored: bool | frozenset[str] = False, bias=None) -> list[list[list]]:
+    def predict(self, texts: list[str], scored: bool | frozenset[str] = False, bias=None,
+                words: frozenset[str] = frozenset()) -> list[list]:
         """For each head, for each text: its (start, end, label) spans, plus each span's
         marginal probability when ``scored`` (:meth:`NerHead.decode_scored`): True for every
         head, or the names of the heads to score. ``bias(head, i)``, when given, returns
-        scores (text length × the head's tags) to add to text ``i``'s emissions, or None."""
+        scores (text length × the head's tags) to add to text ``i``'s emissions, or None.
+        A head named in ``words`` (a segmentation head) gives each text's word ends instead
+        (:meth:`NerHead.word_ends`)."""
         encoded = list(self.encoder.batches(texts))
         out = []
         # one head at a time over all batches: its tables stay in the CPU's caches
@@ -584,7 +611,10 @@ class HeadTagger:
                     extra = bias(head, i) if bias is not None else None
                     emissions[i] = scores[row] if extra is None else scores[row] + extra
             wanted = scored if isinstance(scored, bool) else head.name in scored
-            out.append(head.decode_scored(emissions) if wanted else head.decode(emissions))
+            if head.name in words:
+                out.append(head.word_ends(emissions))
+            else:
+                out.append(head.decode_scored(emissions) if wanted else head.decode(emissions))
         return out
 
 

@@ -12,6 +12,8 @@ numbers→m, other names→nz).
 """
 from __future__ import annotations
 
+import numpy as np
+
 from pipeline.config import PipelineConfig, TokenConfig
 from pipeline.errors import ConfigError
 from pipeline.record import Article
@@ -113,23 +115,24 @@ class Tokenizer(Stage):
 
     @staticmethod
     def _pipe_head(articles: list[Article], views: list[str], segmenter: HeadSegmenter) -> None:
-        """The head's words: those the entity stage read on its encoder pass (``analysis["words"]``,
-        article offsets, per sentence), else a pass of the head's own; entities stay whole tokens."""
-        if segmenter.lexicon is not None:  # a lexicon weighs in on decoding: the shared words won't do
-            for article in articles:
-                article.analysis.pop("words", None)
-        missing = [(a, v) for a, v in zip(articles, views) if "words" not in a.analysis]
+        """The head's words: where they end as the entity stage read them on its encoder pass
+        (``analysis["word_ends"]``, article offsets), else from a pass of the head's own (also
+        when a lexicon must weigh in on decoding); entities stay whole tokens."""
+        for article in articles:
+            if segmenter.lexicon is not None:
+                article.analysis.pop("word_ends", None)
+        missing = [(a, v) for a, v in zip(articles, views) if "word_ends" not in a.analysis]
         if missing:
-            texts = [v[s:e] for a, v in missing for s, e in a.sentences]
-            found = iter(segmenter.head_words(texts))
+            found = iter(segmenter.word_ends([v[s:e] for a, v in missing for s, e in a.sentences]))
             for article, _ in missing:
-                article.analysis["words"] = [[(s + a, s + b) for a, b in next(found)] for s, _ in article.sentences]
+                local = [next(found) + s for s, _ in article.sentences]
+                article.analysis["word_ends"] = np.concatenate(local) if local else np.zeros(0, np.int64)
         for article, view in zip(articles, views):
-            by_sentence = article.analysis.pop("words")
+            ends = article.analysis.pop("word_ends")
             words = []
-            for (s, e), spans in zip(article.sentences, by_sentence):
-                local = [(a - s, b - s) for a, b in spans]
-                words.extend((s + a, s + b, p) for a, b, p in segmenter.words(view[s:e], local))
+            for s, e in article.sentences:
+                lo, hi = np.searchsorted(ends, [s, e], side="right")
+                words.extend((s + a, s + b, p) for a, b, p in segmenter.words(view[s:e], ends[lo:hi] - s))
             article.tokens = clip_to_entities(words, _entity_spans(article))
 
     def _pipe_whole_sentences(self, articles: list[Article], views: list[str]) -> None:

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 FIRST = "first"  # takes part in the resolution by length and precedence
 FILL = "fill"  # kept only where it overlaps nothing already kept
-WORD = "word"  # a word of the segmentation head, read on the same encoder pass: for the tokens stage
 
 
 @dataclass(frozen=True, slots=True)

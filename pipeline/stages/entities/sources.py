@@ -26,7 +26,7 @@ from typing import Protocol
 from pipeline.config import EntityConfig
 from pipeline.errors import ConfigError
 from pipeline.resources import resolve
-from pipeline.stages.entities.candidates import FILL, FIRST, WORD, Candidate, clip_to_words
+from pipeline.stages.entities.candidates import FILL, FIRST, Candidate, clip_to_words
 from pipeline.stages.entities.labels import HEAD_LABELS, Labeler
 from pipeline.stages.entities.patterns import Patterns
 from pipeline.stages.name_runs import NameModel, person_blocks, split_name_run
@@ -40,7 +40,7 @@ class SourceContext:
     names: NameModel
     first_head: str  # the head whose spans compete (the profile's); the others fill gaps
     fill_gaps: tuple[str, ...]  # labels or head tags of the other heads that fill gaps
-    word_head: str | None = None  # a segmentation head to run on the same encoder pass (its spans: WORD)
+    word_head: str | None = None  # a segmentation head to run on the same encoder pass (word ends)
 
 
 class Source(Protocol):
@@ -95,6 +95,12 @@ class ModelSource:
     def find(self, texts: list[str]) -> list[list[Candidate]]:
         return self.backend.find(texts) if self.backend else [[] for _ in texts]
 
+    @property
+    def word_ends(self):
+        """Word ends of the texts of the last :meth:`find`, from a segmentation head read on the
+        same encoder pass (``SourceContext.word_head``), or None."""
+        return getattr(self.backend, "word_ends", None)
+
 
 def _backend(context: SourceContext):
     ner = context.config.ner
@@ -144,10 +150,10 @@ class HeadsBackend:
         out: list[list[Candidate]] = [[] for _ in texts]
         labeler, tail = self.context.labeler, self.context.patterns.c_title_tail
         fill_gaps = self.context.fill_gaps
-        predicted = self.tagger.predict(texts, scored=self.scored)
-        if self.word_head:  # the segmentation head's words ride along, for the tokens stage
-            for n, spans in enumerate(predicted[-1]):
-                out[n].extend(Candidate(a, b, "WORD", "model", None, "", WORD) for a, b, _ in spans)
+        word_heads = frozenset({self.tagger.heads[-1].name}) if self.word_head else frozenset()
+        predicted = self.tagger.predict(texts, scored=self.scored, words=word_heads)
+        # the segmentation head's word ends ride along, for the tokens stage (None: no such head)
+        self.word_ends = predicted[-1] if self.word_head else None
         for head, by_text in zip(self.entity_heads, predicted):
             first_rank = head.name == self.first
             for n, (text, spans) in enumerate(zip(texts, by_text)):

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from pipeline.config import EntityConfig, PipelineConfig
 from pipeline.record import Article
 from pipeline.registry import Stage, factory
 from pipeline.resources import fingerprint, resource_files
-from pipeline.stages.entities.candidates import WORD, Candidate
+from pipeline.stages.entities.candidates import Candidate
 from pipeline.stages.entities.document_pass import load_company_forms, name_variants, one_sense, short_places
 from pipeline.stages.entities.labels import Labeler, load_divisions
 from pipeline.stages.entities.patterns import load_patterns
@@ -47,27 +49,13 @@ def _groups(texts: list[str], budget: int) -> list[tuple[int, int]]:
     return out
 
 
-def _by_sentence(sentences: list[tuple[int, int]], words: list[Candidate]) -> list[list[tuple[int, int]]]:
-    """Word spans (article offsets) grouped by the sentence that holds them, in sentence order."""
-    out: list[list[tuple[int, int]]] = [[] for _ in sentences]
-    spans = sorted((c.start, c.end) for c in words)
-    k = 0
-    for n, (start, end) in enumerate(sentences):
-        while k < len(spans) and spans[k][0] < start:
-            k += 1
-        while k < len(spans) and spans[k][1] <= end:
-            out[n].append(spans[k])
-            k += 1
-    return out
-
-
 class EntityRecognizer(Stage):
     name = "entities"
     batched = True
 
     def __init__(self, config: EntityConfig, word_head: str | None = None, traditional_view: bool = True) -> None:
-        """``word_head``: a segmentation head read on the same encoder pass; its words go to
-        ``Article.analysis["words"]`` for the tokens stage (``tokens.segmenter = "head"``)."""
+        """``word_head``: a segmentation head read on the same encoder pass; where its words end
+        goes to ``Article.analysis["word_ends"]`` for the tokens stage (``tokens.segmenter = "head"``)."""
         self.config = config
         self.traditional_view = traditional_view
         self.profile = get_profile(config.convention)
@@ -112,6 +100,7 @@ class EntityRecognizer(Stage):
                     pieces.append((i, start))
                     texts.append(view[start:end])
         candidates: list[list[Candidate]] = [[] for _ in articles]
+        ends: list[list[np.ndarray]] = [[] for _ in articles]  # a segmentation head's word ends, article offsets
         # a group's model states are dropped before the next group: memory follows
         # GROUP_CHARS, not the size of the batch (128 long articles, or one of a million characters)
         for a, b in _groups(texts, GROUP_CHARS):
@@ -119,10 +108,12 @@ class EntityRecognizer(Stage):
             for found in self.sources:
                 for (i, offset), proposed in zip(pieces[a:b], found.find(group)):
                     candidates[i].extend(c.shifted(offset) for c in proposed)
-        for article, view, proposed in zip(articles, views, candidates):
-            if any(c.rank == WORD for c in proposed):
-                article.analysis["words"] = _by_sentence(article.sentences, [c for c in proposed if c.rank == WORD])
-                proposed = [c for c in proposed if c.rank != WORD]
+                if getattr(found, "word_ends", None) is not None:
+                    for (i, offset), piece_ends in zip(pieces[a:b], found.word_ends):
+                        ends[i].append(piece_ends + offset)
+        for article, view, proposed, word_ends in zip(articles, views, candidates, ends):
+            if word_ends:  # for the tokens stage: where the head's words end, over the whole article
+                article.analysis["word_ends"] = np.concatenate(word_ends)
             kept = resolve(view, proposed, self.labeler, self.rank, self.min_score)
             for edit in self.edits:
                 kept = edit(view, kept, self.edit_context)
