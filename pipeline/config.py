@@ -89,6 +89,7 @@ class EntityConfig:
     precedence: list[str] = field(default_factory=lambda: ["gazetteer", "rule", "model"])  # on equal spans
     min_score: float = -1.0  # model spans with a lower CRF marginal are dropped; negative: the profile's
     patterns: str = "entity_patterns.tsv"
+    generic_names: str = "generic_names.txt"  # common nouns that name no one (post-edit drop_generic)
     gazetteers: list[str] = field(default_factory=lambda: ["gazetteer"])
     aliases: list[str] = field(default_factory=lambda: ["aliases.tsv"])
     rules: bool = True

@@ -184,3 +184,32 @@ def test_a_bad_pattern_file_names_its_line(tmp_path):
 def test_a_place_before_minzu_is_a_people(ctx):
     assert edit("nation_whole", ctx, "中华民族伟大复兴", [("中华", "LOC")]) == [("中华民族", "NORP")]
     assert edit("nation_whole", ctx, "中华文化", [("中华", "LOC")]) == [("中华", "LOC")]
+
+
+def test_a_person_the_lists_cover_end_to_end_is_those_names(ctx):
+    found = [Candidate(0, 5, "PERSON", "model", 0.7), Candidate(0, 2, "ORG", "gazetteer", None, "阿里巴巴集团"),
+             Candidate(2, 5, "ORG", "gazetteer", None, "平头哥半导体")]
+    assert kept(ctx, "阿里平头哥发布芯片", found) == [("阿里", "ORG"), ("平头哥", "ORG")]
+    organisation = [Candidate(0, 4, "ORG", "model", 0.7), Candidate(0, 2, "GPE", "gazetteer"),
+                    Candidate(2, 4, "ORG", "gazetteer")]
+    assert kept(ctx, "中国移动", organisation) == [("中国移动", "ORG")]  # an organisation's name may hold listed parts
+
+
+def test_only_names_that_take_models_take_an_edition():
+    from pipeline.config import EntityConfig
+    from pipeline.stages.entities import EntityRecognizer
+    from pipeline.stages.entities.sources import GazetteerSource
+
+    source = next(s for s in EntityRecognizer(EntityConfig(ner="none")).sources if isinstance(s, GazetteerSource))
+    text = "微信支付1月增长，iPhone 15发布"
+    assert [text[c.start : c.end] for c in source.find_one(text)] == ["微信支付", "iPhone 15"]
+
+
+def test_a_common_noun_names_no_one(ctx):
+    ctx.generic = frozenset({"公司", "集团"})
+    try:
+        assert edit("drop_generic", ctx, "本公司将在阿里集团", [("本公司", "ORG"), ("阿里集团", "ORG")]) == [
+            ("阿里集团", "ORG")]
+        assert edit("drop_generic", ctx, "公司说", [("公司", "ORG")]) == []
+    finally:
+        ctx.generic = frozenset()

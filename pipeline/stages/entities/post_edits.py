@@ -21,7 +21,8 @@ Reader's forms (every profile):
 * ``quoted_vessel``: a name in quotes before 号 keeps its opening quote (“发现”号航天飞机);
 * ``honorific_whole``: a surname marked alone before a courtesy form takes it (陈 + 先生);
 * ``party_whole``: a one-character country before 方 is its side, GPE 中方 (norm 中国);
-* ``nation_whole``: a place before 民族 is a people, NORP 中华民族 (default profile).
+* ``nation_whole``: a place before 民族 is a people, NORP 中华民族 (default profile);
+* ``drop_generic``: a span that is only a common noun (公司, 本公司) is no name (default profile).
 
 People's Daily / MSRA forms (the ``peoples_daily`` profile only):
 
@@ -49,6 +50,7 @@ class EditContext:
     labeler: Labeler
     patterns: Patterns
     surnames: dict[str, float]
+    generic: frozenset[str] = frozenset()  # common nouns that name no one (drop_generic)
 
 
 Edit = Callable[[str, list[Entity], EditContext], list[Entity]]
@@ -206,6 +208,26 @@ def party_whole(text: str, kept: list[Entity], ctx: EditContext) -> list[Entity]
         if e.label in ("GPE", "LOC") and len(e.text) == 1 and ctx.patterns.party_suffix.match(text, e.end):
             e = Entity(e.start, e.end + 1, "GPE", text[e.start : e.end + 1], ctx.labeler.norm(e.text), e.source,
                        e.score)
+        out.append(e)
+    return out
+
+
+GENERIC_PREFIXES = ("本", "该", "我", "贵", "此", "")
+
+
+@post_edit("drop_generic")
+def drop_generic(text: str, kept: list[Entity], ctx: EditContext) -> list[Entity]:
+    """An organisation or place span that is only a common noun (公司, 本公司, 该集团) names no
+    one: dropped (``models/generic_names.txt``)."""
+    generic = ctx.generic
+    if not generic:
+        return kept
+    out = []
+    for e in kept:
+        surface = e.text
+        if e.label in ("ORG", "GPE", "LOC", "FAC") and any(
+                surface.startswith(p) and surface[len(p):] in generic for p in GENERIC_PREFIXES):
+            continue
         out.append(e)
     return out
 

@@ -281,7 +281,9 @@ class GazetteerSource(SentenceSource):
         variant = self.context.patterns.variant
         for m in self.context.labeler.gazetteer.find(text):
             end, norm = m.end, m.norm
-            if m.label == "PRODUCT" and (found := variant.match(text, end)):
+            # a model and edition follow names that take them (iPhone 15, Mate 60, Model Y), not a
+            # service written in characters (微信支付 + 1 of 微信支付1月…)
+            if m.label == "PRODUCT" and text[end - 1].isascii() and (found := variant.match(text, end)):
                 end, norm = found.end(), text[m.start : found.end()]
             out.append(Candidate(m.start, end, m.label, "gazetteer", None, norm))
         return out

@@ -17,7 +17,8 @@ import numpy as np
 from pipeline.config import EntityConfig, PipelineConfig
 from pipeline.record import Article
 from pipeline.registry import Stage, factory
-from pipeline.resources import fingerprint, resource_files
+from pipeline.resources import fingerprint, read_word_list, resource_files
+from pipeline.resources import resolve as resolve_resource
 from pipeline.stages.entities.candidates import Candidate
 from pipeline.stages.entities.document_pass import load_company_forms, name_variants, one_sense, short_places
 from pipeline.stages.entities.labels import Labeler, load_divisions
@@ -68,7 +69,8 @@ class EntityRecognizer(Stage):
         self.patterns = load_patterns(config.patterns)
         self.gazetteer = Gazetteer(gazetteer_files, aliases)
         self.labeler = Labeler(self.gazetteer, aliases, load_divisions(), self.patterns)
-        self.edit_context = EditContext(self.labeler, self.patterns, load_surnames())
+        self.edit_context = EditContext(self.labeler, self.patterns, load_surnames(),
+                                        frozenset(read_word_list(resolve_resource(config.generic_names))))
         names = [n for n in (config.sources or self.profile.sources) if config.rules or n not in RULE_SOURCES]
         context = SourceContext(config, self.labeler, self.patterns, load_name_model(), self.profile.first_head,
                                 tuple(config.fill_gaps or self.profile.fill_gaps),
