@@ -105,3 +105,12 @@ def test_the_view_can_be_switched_off(view):
     article = Pipeline(PipelineConfig().with_overrides([f"clean.traditional_view={str(view).lower()}"]))(
         "臺灣的經濟發展與兩岸關係受到關注。")
     assert (FLAG in article.flags) is view
+
+
+def test_the_join_keeps_a_domain_s_whole_words_and_leaves_a_standard_s_compounds():
+    text = "产能利用率很高"
+    head = [(0, 2), (2, 5), (5, 6), (6, 7)]  # 产能 | 利用率 | 很 | 高
+    domain = Lexicon({"产能利用率"}, "add")
+    assert cut(text, domain.join(text, head)) == ["产能利用率", "很", "高"]
+    standard = Lexicon({"产能利用率", "产能", "利用率"}, "add")  # the list gives the parts too
+    assert cut(text, standard.join(text, head)) == ["产能", "利用率", "很", "高"]
