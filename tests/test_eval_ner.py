@@ -1,8 +1,8 @@
 import json
 
 import pytest
-
 from conftest import shared_file
+
 from pipeline.cli import main
 from pipeline.evaluation.ner import _bio_spans, read_gold, score
 
