@@ -243,18 +243,24 @@ def brute_force_marginal(emissions, start, trans, end, tags, span):
     return hit / total
 
 
+def crf_only_head(name, labels, rng):
+    """A head with no features: random allowed transitions, emissions given by the test."""
+    tags = bioes_tags(labels)
+    k = len(tags)
+    start_ok, trans_ok, end_ok = allowed_transitions(tags)
+    return NerHead(name, tags, np.zeros((FEATURES, k)), np.zeros(k), [], np.zeros((1, 1, k)), [],
+                   np.zeros((0, 1, k)), [], np.where(trans_ok, rng.normal(size=(k, k)), NEG),
+                   np.where(start_ok, 0.0, NEG), np.where(end_ok, 0.0, NEG))
+
+
 @pytest.mark.parametrize("force_numpy", [False, True])
 def test_span_scores_are_the_crf_marginals(monkeypatch, force_numpy):
     import pipeline.stages.ner_head as module
 
     monkeypatch.setattr(module, "_FORCE_NUMPY", force_numpy)
     rng = np.random.default_rng(5)
-    tags = bioes_tags(["PER"])
-    k = len(tags)
-    start_ok, trans_ok, end_ok = allowed_transitions(tags)
-    head = NerHead("toy", tags, np.zeros((FEATURES, k)), np.zeros(k), [], np.zeros((1, 1, k)), [],
-                   np.zeros((0, 1, k)), [], np.where(trans_ok, rng.normal(size=(k, k)), NEG),
-                   np.where(start_ok, 0.0, NEG), np.where(end_ok, 0.0, NEG))
+    head = crf_only_head("toy", ["PER"], rng)
+    tags, k = head.tags, len(head.tags)
     emissions = [rng.normal(size=(n, k)).astype(np.float32) * 2 for n in (5, 0, 1, 4)]
     emissions[0][1:4, tags.index("B-PER")] += 4  # make sure some spans are found
     scored = head.decode_scored(emissions)
@@ -274,12 +280,8 @@ def test_word_ends_are_the_decoded_words_with_gaps_as_characters(monkeypatch, fo
 
     monkeypatch.setattr(module, "_FORCE_NUMPY", force_numpy)
     rng = np.random.default_rng(7)
-    tags = bioes_tags(["W"])
-    k = len(tags)
-    start_ok, trans_ok, end_ok = allowed_transitions(tags)
-    head = NerHead("seg", tags, np.zeros((FEATURES, k)), np.zeros(k), [], np.zeros((1, 1, k)), [],
-                   np.zeros((0, 1, k)), [], np.where(trans_ok, rng.normal(size=(k, k)), NEG),
-                   np.where(start_ok, 0.0, NEG), np.where(end_ok, 0.0, NEG))
+    head = crf_only_head("seg", ["W"], rng)
+    k = len(head.tags)
     emissions = [rng.normal(size=(n, k)).astype(np.float32) * 2 for n in (7, 0, 1, 12, 3)]
     for e, ends, spans in zip(emissions, head.word_ends(emissions), head.decode(emissions)):
         expected = [b for _, b in fill_gaps(len(e), [(a, b) for a, b, _ in spans])]

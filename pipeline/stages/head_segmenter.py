@@ -120,10 +120,14 @@ class Lexicon:
         """Lexicon words that cover whole head words become one, when the lexicon gives them
         only whole (超级工厂, a domain's name): a word whose parts the lexicon lists as well
         (产能 + 利用率 beside 产能利用率, a standard's compound) is left to the head's reading."""
+        return self._merge(text, words, lambda w: len(w) >= self.join_min and not self._decomposable(w))
+
+    def _merge(self, text: str, words: list[Word], wanted) -> list[Word]:
+        """Lexicon matches that cover whole ``words`` (and that ``wanted`` accepts) become one word."""
         edges = {a for a, _ in words} | {b for _, b in words}
         out = list(words)
         for a, b in self.matches(text):
-            if b - a >= self.join_min and a in edges and b in edges and not self._decomposable(text[a:b]):
+            if a in edges and b in edges and wanted(text[a:b]):
                 out = [w for w in out if not (a <= w[0] and w[1] <= b)] + [(a, b)]
         return sorted(out)
 
@@ -176,11 +180,7 @@ class Lexicon:
                     out.extend((a + x, a + y) for x, y in pairwise(cuts))
                 else:
                     out.append((a, b))
-        edges = {a for a, _ in out} | {b for _, b in out}
-        for a, b in self.matches(text):
-            if a in edges and b in edges:  # merges whole head words
-                out = [w for w in out if not (a <= w[0] and w[1] <= b)] + [(a, b)]
-        return sorted(out)
+        return self._merge(text, out, lambda w: True)
 
 
 class HeadSegmenter:

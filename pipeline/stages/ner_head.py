@@ -216,11 +216,31 @@ class NerHead:
         return scores
 
     # ---------------------------------------------------------------- decode
+    def best_paths(self, emissions: list[np.ndarray], chunk: int = 256):
+        """The best BIOES path of every sentence, laid end to end: ``(lengths, offsets, flat, paths)``
+        with sentence ``i`` at ``[offsets[i], offsets[i + 1])`` of ``flat`` (its emissions) and
+        ``paths``; None when there is no character at all. Compiled Viterbi when numba is there."""
+        lengths = np.array([len(e) for e in emissions], dtype=np.int64)
+        offsets = np.zeros(len(emissions) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        if offsets[-1] == 0:
+            return None
+        flat = np.ascontiguousarray(np.concatenate([e for e in emissions if len(e)]), dtype=np.float32)
+        if _viterbi_many is not None and not _FORCE_NUMPY:
+            sources, counts = self._source_lists
+            paths = _viterbi_many(flat, offsets, self.start, self._transitions_t, sources, counts, self.end)
+        else:
+            paths = np.concatenate([p for p in self._paths_numpy(emissions, chunk) if len(p)])
+        return lengths, offsets, flat, paths
+
     def decode(self, emissions: list[np.ndarray], chunk: int = 256) -> list[list[Span]]:
         """Best BIOES paths for sentences of any lengths, as label spans per sentence."""
-        if _viterbi_many is not None and not _FORCE_NUMPY:
-            return self._decode_compiled(emissions)
-        return self._decode_numpy(emissions, chunk)
+        found = self.best_paths(emissions, chunk)
+        if found is None:
+            return [[] for _ in emissions]
+        lengths, offsets, _, paths = found
+        return [bioes_spans(paths[offsets[i] : offsets[i + 1]], self.tags) if lengths[i] else []
+                for i in range(len(emissions))]
 
     def word_ends(self, emissions: list[np.ndarray]) -> list[np.ndarray]:
         """For a segmentation head (one label): the end offset of every word of each text.
@@ -228,17 +248,10 @@ class NerHead:
         A word ends where the best path has E or S (or O: a character alone); the last
         character always ends one. Vectorised over the whole batch: no Python per character.
         """
-        lengths = np.array([len(e) for e in emissions], dtype=np.int64)
-        offsets = np.zeros(len(emissions) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        if offsets[-1] == 0:
+        found = self.best_paths(emissions)
+        if found is None:
             return [np.zeros(0, np.int64) for _ in emissions]
-        flat = np.ascontiguousarray(np.concatenate([e for e in emissions if len(e)]), dtype=np.float32)
-        if _viterbi_many is not None and not _FORCE_NUMPY:
-            sources, counts = self._source_lists
-            paths = _viterbi_many(flat, offsets, self.start, self._transitions_t, sources, counts, self.end)
-        else:
-            paths = np.concatenate([p for p in self._paths_numpy(emissions) if len(p)])
+        lengths, offsets, _, paths = found
         ending = np.array([t == "O" or t[0] in "ES" for t in self.tags])[paths]
         ending[offsets[1:][lengths > 0] - 1] = True
         ends = np.flatnonzero(ending) + 1
@@ -253,26 +266,16 @@ class NerHead:
         over every path of the sentence (forward-backward): how sure the head is of this
         span, boundaries and label together, whatever it reads around it.
         """
-        lengths = np.array([len(e) for e in emissions], dtype=np.int64)
-        offsets = np.zeros(len(emissions) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        if offsets[-1] == 0:
+        best = self.best_paths(emissions)
+        if best is None:
             return [[] for _ in emissions]
-        flat = np.ascontiguousarray(np.concatenate([e for e in emissions if len(e)]), dtype=np.float32)
-        if _viterbi_many is not None and not _FORCE_NUMPY:
-            sources, counts = self._source_lists
-            paths = _viterbi_many(flat, offsets, self.start, self._transitions_t, sources, counts, self.end)
-        else:
-            paths = np.zeros(len(flat), dtype=np.int64)
-            for i, path in enumerate(self._paths_numpy(emissions)):
-                paths[offsets[i] : offsets[i + 1]] = path
+        lengths, offsets, flat, paths = best
         spans = [bioes_spans(paths[offsets[i] : offsets[i + 1]], self.tags) if lengths[i] else []
                  for i in range(len(emissions))]
         where = [(i, a, b) for i, found in enumerate(spans) for a, b, _ in found]
         if not where:
             return [[] for _ in emissions]
-        located = np.array(where, dtype=np.int64)
-        probs = span_probabilities(self, flat, offsets, paths, located)
+        probs = span_probabilities(self, flat, offsets, paths, np.array(where, dtype=np.int64))
         out: list[list[ScoredSpan]] = [[] for _ in emissions]
         k = 0
         for i, found in enumerate(spans):
@@ -294,21 +297,6 @@ class NerHead:
             for i, path, n in zip(members, found, lengths):
                 paths[i] = np.asarray(path[:n], dtype=np.int64)
         return paths
-
-    def _decode_numpy(self, emissions: list[np.ndarray], chunk: int = 256) -> list[list[Span]]:
-        return [bioes_spans(path, self.tags) if len(path) else [] for path in self._paths_numpy(emissions, chunk)]
-
-    def _decode_compiled(self, emissions: list[np.ndarray]) -> list[list[Span]]:
-        lengths = np.array([len(e) for e in emissions], dtype=np.int64)
-        offsets = np.zeros(len(emissions) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        if offsets[-1] == 0:
-            return [[] for _ in emissions]
-        flat = np.ascontiguousarray(np.concatenate([e for e in emissions if len(e)]), dtype=np.float32)
-        sources, counts = self._source_lists
-        paths = _viterbi_many(flat, offsets, self.start, self._transitions_t, sources, counts, self.end)
-        return [bioes_spans(paths[offsets[i] : offsets[i + 1]], self.tags) if lengths[i] else []
-                for i in range(len(emissions))]
 
 
 _FORCE_NUMPY = False  # tests flip this to check that both decoders agree
