@@ -34,6 +34,8 @@ class Pipeline:
     """A configured sequence of stages. Models load once, in the constructor."""
 
     def __init__(self, config: PipelineConfig | None = None) -> None:
+        import pipeline.stages  # noqa: F401  (registers the built-in stages; deferred to keep `import pipeline` light)
+
         self.config = config or PipelineConfig()
         available = {"id", "source", "title", "text"}
         self.components: list[tuple[str, Component]] = []

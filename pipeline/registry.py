@@ -71,8 +71,7 @@ def factory(
 
 
 def get_factory(name: str) -> Factory:
-    import pipeline.stages  # noqa: F401  (registers the built-in stages)
-
+    """The factory registered as ``name``; the built-in stages register when :class:`Pipeline` is built."""
     try:
         return _FACTORIES[name]
     except KeyError:

@@ -21,7 +21,8 @@ from pipeline.errors import InputError
 from pipeline.evaluation.rouge import RougeScores, corpus_rouge
 from pipeline.io.writers import iter_json_lines
 from pipeline.record import Article
-from pipeline.stages.summary import content_words, pagerank
+from pipeline.stages.keywords import pagerank
+from pipeline.stages.summary import content_words
 
 _WHERE = re.compile(r"^(\w+)\s*(>=|<=|==|!=|>|<)\s*(.+)$")
 _OPS = {">=": operator.ge, "<=": operator.le, "==": operator.eq, "!=": operator.ne, ">": operator.gt, "<": operator.lt}

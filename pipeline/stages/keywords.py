@@ -37,6 +37,20 @@ METHODS = ("tfidf", "textrank")
 ENTITY_MODES = ("keep", "boost", "exclude")
 
 
+def pagerank(weights: np.ndarray, damping: float = 0.85, iterations: int = 100, tol: float = 1e-8) -> np.ndarray:
+    """PageRank scores of a weighted graph given as its matrix (TextRank's ranking, for keywords and summaries)."""
+    n = weights.shape[0]
+    out_sum = weights.sum(axis=1, keepdims=True)
+    transition = np.divide(weights, out_sum, out=np.full_like(weights, 1.0 / n), where=out_sum > 0)
+    scores = np.full(n, 1.0 / n)
+    for _ in range(iterations):
+        new = (1 - damping) / n + damping * transition.T @ scores
+        if np.abs(new - scores).sum() < tol:
+            return new
+        scores = new
+    return scores
+
+
 @lru_cache(maxsize=4)
 def load_idf(path: str) -> tuple[dict[str, float], float]:
     table: dict[str, float] = {}
@@ -135,8 +149,6 @@ class KeywordExtractor(Stage):
                 if a != b:
                     weights[a, b] += 1.0
                     weights[b, a] += 1.0
-        from pipeline.stages.summary import pagerank
-
         rank = pagerank(weights)
         rank = rank / rank.max()
         scores = {w: float(rank[i]) for w, i in vocab.items()}

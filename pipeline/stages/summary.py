@@ -30,26 +30,13 @@ from pipeline.errors import ConfigError
 from pipeline.record import Article, Summary
 from pipeline.registry import Stage, factory
 from pipeline.resources import read_word_list, resolve
-from pipeline.stages.keywords import SKIP_POS, jieba_idf_path, load_idf
+from pipeline.stages.keywords import SKIP_POS, jieba_idf_path, load_idf, pagerank
 from pipeline.stages.text_normalize import han_bigrams
 
 _TERMINAL = "。！？!?…；;"
 _CLOSERS = "”’\"」』）)】》"
 _CLAUSE = "，,；;：:、"
 MAX_GRAPH_SENTENCES = 300  # very long articles: the first 300 sentences are ranked
-
-
-def pagerank(weights: np.ndarray, damping: float = 0.85, iterations: int = 100, tol: float = 1e-8) -> np.ndarray:
-    n = weights.shape[0]
-    out_sum = weights.sum(axis=1, keepdims=True)
-    transition = np.divide(weights, out_sum, out=np.full_like(weights, 1.0 / n), where=out_sum > 0)
-    scores = np.full(n, 1.0 / n)
-    for _ in range(iterations):
-        new = (1 - damping) / n + damping * transition.T @ scores
-        if np.abs(new - scores).sum() < tol:
-            return new
-        scores = new
-    return scores
 
 
 def content_words(article: Article, stopwords: set[str], limit: int) -> list[list[str]]:
