@@ -192,21 +192,6 @@ def _default_output(inputs: list[str]) -> Path:
     return Path("corpus") / "annotated" / f"{stem}.jsonl"
 
 
-def ensure_writable(path: Path) -> None:
-    """Open the output once before any work, so a bad path fails in a second with a clear message."""
-    from pipeline.errors import OutputError
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            with path.open("ab"):
-                pass
-        elif not os.access(path.parent, os.W_OK | os.X_OK):  # not created here: a glob must not see it yet
-            raise PermissionError(13, "Permission denied")
-    except OSError as exc:
-        raise OutputError(f"cannot write the output {path}: {exc.strerror or exc}") from exc
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.io.readers import expand_inputs
     from pipeline.nlp import Pipeline
@@ -216,7 +201,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     expand_inputs(args.inputs)  # fail fast on a missing input, before loading models
     output = Path(args.output) if args.output else _default_output(args.inputs)
     shard = parse_shard(args.shard) if args.shard else None
-    from pipeline.io.output_paths import check_output_paths
+    from pipeline.io.output_paths import check_output_paths, ensure_writable
     from pipeline.manifest import manifest_path
     from pipeline.runner import default_rejects_path
 
@@ -348,38 +333,22 @@ def cmd_eval_html(args: argparse.Namespace) -> int:
 def cmd_eval_ner(args: argparse.Namespace) -> int:
     import json
 
-    from pipeline.evaluation.ner import choose_convention, evaluate_ner, read_gold
-    from pipeline.nlp import Pipeline
+    from pipeline.evaluation.ner import evaluate_ner_gold, format_ner_scores
 
-    config = _config(args).with_overrides(["components=sentences,entities"])
-    sentences, detected = read_gold(args.gold)
-    if args.limit:
-        sentences = sentences[: args.limit]
-    scheme = args.scheme or detected
-    chosen = any(item.strip().startswith("entities.convention=") for item in args.set)
-    convention = choose_convention(args.convention, scheme, config.entities.convention, chosen)
-    config = config.with_overrides([f"entities.convention={convention}"])
-    scores = evaluate_ner(Pipeline(config), sentences, scheme)
+    configured = any(item.strip().startswith("entities.convention=") for item in args.set)
+    scores, scheme, config = evaluate_ner_gold(args.gold, _config(args), args.convention, args.scheme,
+                                               args.limit, configured)
     if args.json:
         print(json.dumps({**scores.to_dict(), "convention": config.entities.convention}, ensure_ascii=False))
-        return EXIT_OK
-    model = f"entities.ner {config.entities.ner}, convention {config.entities.convention}"
-    print(f"{scores.sentences} sentences from {args.gold}; scheme {scheme}; {model}; exact spans")
-    print(f"| {'label':<8} | {'P':>6} | {'R':>6} | {'F1':>6} | {'gold':>6} | {'pred':>6} |")
-    print(f"|{'-' * 10}|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|")
-    for label, s in [*scores.per_label.items(), ("micro", scores.micro)]:
-        print(f"| {label:<8} | {s['precision']:6.3f} | {s['recall']:6.3f} | {s['f1']:6.3f} | {s['gold']:>6} | {s['predicted']:>6} |")
-    print("errors: " + ", ".join(f"{k} {v}" for k, v in sorted(scores.errors.items())))
-    if set(scores.gold_recall) != set(scores.per_label):  # gold types were grouped: show each one
-        print("recall by gold type: " + ", ".join(f"{label} {r['recall']:.3f} ({r['found']}/{r['gold']})"
-                                                  for label, r in scores.gold_recall.items()))
+    else:
+        print(format_ner_scores(scores, args.gold, scheme, config))
     return EXIT_OK
 
 
 def cmd_eval_summary(args: argparse.Namespace) -> int:
     import json
 
-    from pipeline.evaluation.summaries import evaluate_summaries, read_pairs
+    from pipeline.evaluation.summaries import evaluate_summaries, format_summary_scores, read_pairs
     from pipeline.nlp import Pipeline
 
     config = _config(args)
@@ -397,36 +366,22 @@ def cmd_eval_summary(args: argparse.Namespace) -> int:
     scores = evaluate_summaries(pairs, Pipeline(config), config.summary.max_chars)
     if args.json:
         print(json.dumps({name: s.to_dict() for name, s in scores.items()}, ensure_ascii=False))
-        return EXIT_OK
-    print(f"{len(pairs)} pairs from {args.data}; budget {config.summary.max_chars} characters; "
-          "character-level ROUGE F1 (whitespace removed)")
-    print(f"| {'system':<18} | {'ROUGE-1':>7} | {'ROUGE-2':>7} | {'ROUGE-L':>7} |")
-    print(f"|{'-' * 20}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|")
-    for name, s in scores.items():
-        print(f"| {name:<18} | {s.rouge1:7.4f} | {s.rouge2:7.4f} | {s.rougeL:7.4f} |")
+    else:
+        print(format_summary_scores(scores, args.data, len(pairs), config.summary.max_chars))
     return EXIT_OK
 
 
 def cmd_eval_seg(args: argparse.Namespace) -> int:
     import json
 
-    from pipeline.evaluation.segmentation import evaluate_segmentation, read_sighan_gold
-    from pipeline.stages.tokens import make_segmenter
+    from pipeline.evaluation.segmentation import evaluate_segmentation_gold, format_segmentation_scores
 
     config = _config(args)
-    gold = read_sighan_gold(args.gold)
-    tokens = config.tokens
-    segmenter = make_segmenter(tokens, config.entities.threads)
-    scores = evaluate_segmentation(segmenter, gold, config.clean.traditional_view)
+    scores, segmenter = evaluate_segmentation_gold(args.gold, config)
     if args.json:
         print(json.dumps(scores.to_dict(), ensure_ascii=False))
-        return EXIT_OK
-    lexicons = ", ".join(p.name for p in segmenter.lexicons) or "none"
-    print(f"segmentation on {args.gold}: {scores.sentences} sentences, {scores.gold_words} gold words")
-    hmm = f", HMM {'on' if tokens.hmm else 'off'}" if tokens.segmenter == "jieba" else ""
-    print(f"segmenter: {segmenter.version}{hmm}, lexicons: {lexicons} ({tokens.lexicon_mode})")
-    print(f"precision {scores.precision:.4f}  recall {scores.recall:.4f}  F1 {scores.f1:.4f}")
-    print(f"OOV recall {scores.oov_recall:.4f} over {scores.oov_words} gold words not in {scores.oov_reference}")
+    else:
+        print(format_segmentation_scores(scores, args.gold, segmenter, config.tokens))
     return EXIT_OK
 
 

@@ -218,3 +218,38 @@ def evaluate_ner(nlp: Any, sentences: list[GoldSentence], scheme: str, batch_siz
     for result in nlp.pipe([s.text for s in sentences], batch_size=batch_size, on_error="yield"):
         predicted.append([(e.start, e.end, e.label) for e in result.entities] if isinstance(result, Article) else [])
     return score([s.spans for s in sentences], predicted, scheme)
+
+
+def evaluate_ner_gold(gold: str | Path, config: Any, convention: str = "auto", scheme: str | None = None,
+                      limit: int | None = None, convention_configured: bool = False) -> tuple[NerScores, str, Any]:
+    """Score the entity stage on a gold file: ``(scores, scheme, config)``, ``config`` as it ran.
+
+    ``convention`` is one of :func:`choose_convention`'s; ``convention_configured`` says that
+    ``config.entities.convention`` was set by hand, so that ``auto`` keeps it.
+    """
+    from pipeline.nlp import Pipeline
+
+    config = config.with_overrides(["components=sentences,entities"])
+    sentences, detected = read_gold(gold)
+    if limit:
+        sentences = sentences[:limit]
+    scheme = scheme or detected
+    chosen = choose_convention(convention, scheme, config.entities.convention, convention_configured)
+    config = config.with_overrides([f"entities.convention={chosen}"])
+    return evaluate_ner(Pipeline(config), sentences, scheme), scheme, config
+
+
+def format_ner_scores(scores: NerScores, gold: str | Path, scheme: str, config: Any) -> str:
+    """The Markdown table ``zhnews eval ner`` prints."""
+    model = f"entities.ner {config.entities.ner}, convention {config.entities.convention}"
+    lines = [f"{scores.sentences} sentences from {gold}; scheme {scheme}; {model}; exact spans",
+             f"| {'label':<8} | {'P':>6} | {'R':>6} | {'F1':>6} | {'gold':>6} | {'pred':>6} |",
+             f"|{'-' * 10}|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|{'-' * 7}:|"]
+    for label, s in [*scores.per_label.items(), ("micro", scores.micro)]:
+        lines.append(f"| {label:<8} | {s['precision']:6.3f} | {s['recall']:6.3f} | {s['f1']:6.3f} "
+                     f"| {s['gold']:>6} | {s['predicted']:>6} |")
+    lines.append("errors: " + ", ".join(f"{k} {v}" for k, v in sorted(scores.errors.items())))
+    if set(scores.gold_recall) != set(scores.per_label):  # gold types were grouped: show each one
+        lines.append("recall by gold type: " + ", ".join(f"{label} {r['recall']:.3f} ({r['found']}/{r['gold']})"
+                                                         for label, r in scores.gold_recall.items()))
+    return "\n".join(lines)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.stages.head_segmenter import HeadSegmenter
@@ -91,3 +92,23 @@ def evaluate_segmentation(segmenter: JiebaSegmenter | LacSegmenter | HeadSegment
         oov_recall=round(oov_found / oov_total, 4) if oov_total else 0.0,
         oov_reference=reference,
     )
+
+
+def evaluate_segmentation_gold(gold: str | Path, config: Any) -> tuple[SegmentationScores, Any]:
+    """Score the segmenter that ``config.tokens`` names on a SIGHAN gold file: ``(scores, segmenter)``."""
+    from pipeline.stages.tokens import make_segmenter
+
+    segmenter = make_segmenter(config.tokens, config.entities.threads)
+    return evaluate_segmentation(segmenter, read_sighan_gold(gold), config.clean.traditional_view), segmenter
+
+
+def format_segmentation_scores(scores: SegmentationScores, gold: str | Path, segmenter: Any, tokens: Any) -> str:
+    """The report ``zhnews eval seg`` prints."""
+    lexicons = ", ".join(p.name for p in segmenter.lexicons) or "none"
+    hmm = f", HMM {'on' if tokens.hmm else 'off'}" if tokens.segmenter == "jieba" else ""
+    return "\n".join([
+        f"segmentation on {gold}: {scores.sentences} sentences, {scores.gold_words} gold words",
+        f"segmenter: {segmenter.version}{hmm}, lexicons: {lexicons} ({tokens.lexicon_mode})",
+        f"precision {scores.precision:.4f}  recall {scores.recall:.4f}  F1 {scores.f1:.4f}",
+        f"OOV recall {scores.oov_recall:.4f} over {scores.oov_words} gold words not in {scores.oov_reference}",
+    ])

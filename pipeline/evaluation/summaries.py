@@ -106,3 +106,12 @@ def evaluate_summaries(pairs: list[tuple[str, str]], nlp: Any, max_chars: int) -
         outputs["textrank (plain)"].append(plain_textrank(result, max_chars, stopwords))
         outputs["zhnews"].append(result.summary.text)
     return {name: corpus_rouge(predictions, references) for name, predictions in outputs.items()}
+
+
+def format_summary_scores(scores: dict[str, RougeScores], data: str | Path, pairs: int, max_chars: int) -> str:
+    """The Markdown table ``zhnews eval summary`` prints."""
+    lines = [f"{pairs} pairs from {data}; budget {max_chars} characters; character-level ROUGE F1 (whitespace removed)",
+             f"| {'system':<18} | {'ROUGE-1':>7} | {'ROUGE-2':>7} | {'ROUGE-L':>7} |",
+             f"|{'-' * 20}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|"]
+    lines += [f"| {name:<18} | {s.rouge1:7.4f} | {s.rouge2:7.4f} | {s.rougeL:7.4f} |" for name, s in scores.items()]
+    return "\n".join(lines)

@@ -172,3 +172,18 @@ def check_overwrite(output: Path, manifest: Path, inputs: list[str], config_hash
         what = "something without a zhnews manifest beside it"
     raise UsageError(f"{output} already holds the output of {what}; this run would replace it. Continue that run "
                      "with --resume, replace it with --overwrite, or write elsewhere (-o)")
+
+
+def ensure_writable(path: Path) -> None:
+    """Open the output once before any work, so a bad path fails in a second with a clear message."""
+    from pipeline.errors import OutputError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            with path.open("ab"):
+                pass
+        elif not os.access(path.parent, os.W_OK | os.X_OK):  # not created here: a glob must not see it yet
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        raise OutputError(f"cannot write the output {path}: {exc.strerror or exc}") from exc
