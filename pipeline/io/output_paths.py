@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from pipeline.errors import UsageError
+from pipeline.errors import OutputError, UsageError
 
 
 def _real(path: str | Path) -> Path:
@@ -176,8 +176,6 @@ def check_overwrite(output: Path, manifest: Path, inputs: list[str], config_hash
 
 def ensure_writable(path: Path) -> None:
     """Open the output once before any work, so a bad path fails in a second with a clear message."""
-    from pipeline.errors import OutputError
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
