@@ -34,7 +34,7 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
     import pipeline
-    from pipeline.dedup import DuplicateIndex
+    from pipeline.batch.dedup import DuplicateIndex
     from pipeline.record import Article
 
     texts = [NOISE_HEAD + t + NOISE_TAIL for t in load_texts(args.corpus, args.articles)]

@@ -316,7 +316,7 @@ HANG_SCRIPT = """
 import sys, time
 from pipeline.config import PipelineConfig
 from pipeline.registry import Stage, factory
-from pipeline.runner import run_corpus
+from pipeline.batch.runner import run_corpus
 
 @factory("hang_on_marker", requires=("text",), assigns=())
 def make(config):

@@ -2,7 +2,7 @@
 
 The NER heads are trained on ``msra_val.bio`` + ``peoples_daily_dev.bio`` (news) and
 ``cluener_train.jsonl`` (CLUENER), less a fixed tenth of each head's sentences
-(``python -m pipeline.training.ner_head``: seed 0, first ``--heldout`` of a permutation).
+(``python -m pipeline.training.entity_heads``: seed 0, first ``--heldout`` of a permutation).
 This script rebuilds exactly those tenths and scores the whole entity stage on them, the
 same way ``zhnews eval ner`` scores a gold file. These are the figures merge policies and
 rules are chosen on; the test sets (``msra_test.bio``, ``cluener_dev.jsonl``) only report.
@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.config import PipelineConfig  # noqa: E402
 from pipeline.evaluation.ner import GoldSentence, evaluate_ner, read_gold  # noqa: E402
-from pipeline.nlp import Pipeline  # noqa: E402
-from pipeline.training.ner_head import RECIPES, heldout_split  # noqa: E402
+from pipeline.pipeline import Pipeline  # noqa: E402
+from pipeline.training.entity_heads import RECIPES, heldout_split  # noqa: E402
 
 
 # the convention profile each training file is annotated in; the rest are scored in the default
@@ -34,7 +34,7 @@ PROFILES = {"msra_val.bio": "peoples_daily", "peoples_daily_dev.bio": "peoples_d
 
 
 def heldout_by_file(data: Path, head: str, fraction: float = 0.1) -> dict[str, tuple[list[GoldSentence], str]]:
-    """The sentences that ``pipeline.training.ner_head`` holds out of ``head``'s training, by source file."""
+    """The sentences that ``pipeline.training.entity_heads`` holds out of ``head``'s training, by source file."""
     sentences, origin, schemes = [], [], {}
     for name in RECIPES[head].files:
         read, schemes[name] = read_gold(data / name)

@@ -29,10 +29,10 @@ def main() -> None:
     parser.add_argument("--lists", type=Path, default=SHARED / "sighan2005")
     args = parser.parse_args()
 
-    from pipeline.stages.head_segmenter import HeadSegmenter, Lexicon
-    from pipeline.stages.segmenter import JiebaSegmenter
+    from pipeline.backends.head_segmenter import HeadSegmenter, Lexicon
+    from pipeline.backends.jieba_segmenter import JiebaSegmenter
     from pipeline.stages.sentences import split_sentences
-    from pipeline.stages.text_normalize import FULLWIDTH_TO_HALFWIDTH
+    from pipeline.text.normalize import FULLWIDTH_TO_HALFWIDTH
 
     texts = []
     with args.corpus.open(encoding="utf-8") as handle:

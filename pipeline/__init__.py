@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pipeline.config import PipelineConfig
 from pipeline.errors import ConfigError, InputError, OutputError, PipelineError, ResourceError, StageError
-from pipeline.nlp import Pipeline
+from pipeline.pipeline import Pipeline
 from pipeline.record import Article, Entity, Keyword, Rejected, Removal, Summary
 from pipeline.version import __version__
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline.config import PipelineConfig
 from pipeline.errors import ConfigError, InputError, PipelineError, Terminated
-from pipeline.render import terminal_safe
+from pipeline.explore.render import terminal_safe
 from pipeline.version import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTS = 0, 1, 2, 3
@@ -194,16 +194,16 @@ def _default_output(inputs: list[str]) -> Path:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.io.readers import expand_inputs
-    from pipeline.nlp import Pipeline
-    from pipeline.runner import default_workers, parse_shard, run_corpus
+    from pipeline.pipeline import Pipeline
+    from pipeline.batch.runner import default_workers, parse_shard, run_corpus
 
     config = _config(args)
     expand_inputs(args.inputs)  # fail fast on a missing input, before loading models
     output = Path(args.output) if args.output else _default_output(args.inputs)
     shard = parse_shard(args.shard) if args.shard else None
     from pipeline.io.output_paths import check_output_paths, ensure_writable
-    from pipeline.manifest import manifest_path
-    from pipeline.runner import default_rejects_path
+    from pipeline.batch.manifest import manifest_path
+    from pipeline.batch.runner import default_rejects_path
 
     rejects = Path(args.rejects) if getattr(args, "rejects", None) else default_rejects_path(output)
     # an output over or inside the inputs is refused before anything is opened for writing
@@ -220,7 +220,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         shard=shard, progress=not args.quiet, engine=args.engine,
     )
     if not args.quiet:
-        from pipeline.report import print_run_report
+        from pipeline.explore.terminal_report import print_run_report
 
         print_run_report(report)
     print(f"wrote {report.articles} annotated articles to {report.output}", file=sys.stderr)
@@ -231,10 +231,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pipeline.io.writers import read_records
+    from pipeline.io.jsonl import read_records
 
     if args.to in ("hf-dataset", "parquet"):
-        from pipeline.hf import export_dataset
+        from pipeline.io.hf_datasets import export_dataset
 
         count = export_dataset(read_records(args.file), args.output, args.to)
     elif args.to == "duckdb":
@@ -242,7 +242,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         count = export_duckdb(read_records(args.file), args.output)
     else:
-        from pipeline.exports import export_records
+        from pipeline.io.exports import export_records
 
         count = export_records(read_records(args.file), args.output, args.to)
     print(f"exported {count} articles from {args.file} to {args.output} ({args.to})", file=sys.stderr)
@@ -250,8 +250,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
-    from pipeline.corpus_index import entity_index, write_index
-    from pipeline.io.writers import read_records
+    from pipeline.explore.entity_index import entity_index, write_index
+    from pipeline.io.jsonl import read_records
 
     rows = entity_index(read_records(args.file), include_numeric=args.numeric, include_titles=args.titles)
     write_index(rows, args.output)
@@ -260,7 +260,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pipeline.html_report import write_report
+    from pipeline.explore.html_report import write_report
 
     count = write_report(args.file, args.output)
     print(f"report of {count} articles written to {args.output}", file=sys.stderr)
@@ -270,8 +270,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from pipeline.io.annotations import import_annotations
     from pipeline.io.output_paths import check_output_paths
-    from pipeline.io.writers import JsonlWriter
-    from pipeline.runner import default_rejects_path
+    from pipeline.io.jsonl import JsonlWriter
+    from pipeline.batch.runner import default_rejects_path
 
     output = Path(args.output)
     rejects = default_rejects_path(output)
@@ -293,7 +293,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_idf(args: argparse.Namespace) -> int:
-    from pipeline.idf import build_idf
+    from pipeline.training.idf import build_idf
     from pipeline.io.readers import expand_inputs
 
     config = _config(args)
@@ -349,7 +349,7 @@ def cmd_eval_summary(args: argparse.Namespace) -> int:
     import json
 
     from pipeline.evaluation.summaries import evaluate_summaries, format_summary_scores, read_pairs
-    from pipeline.nlp import Pipeline
+    from pipeline.pipeline import Pipeline
 
     config = _config(args)
     sets = ["components=sentences,entities,tokens,summary"]
@@ -388,8 +388,8 @@ def cmd_eval_seg(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from pipeline.io.writers import read_records
-    from pipeline.render import article_rich
+    from pipeline.io.jsonl import read_records
+    from pipeline.explore.render import article_rich
 
     chosen = None
     for i, article in enumerate(read_records(args.file)):
@@ -399,7 +399,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if chosen is None:
         wanted = f"id {args.id!r}" if args.id else f"index {args.index}"
         raise InputError(f"no article with {wanted} in {args.file}")
-    from pipeline.render import terminal_markup as safe
+    from pipeline.explore.render import terminal_markup as safe
 
     console = Console(highlight=False)  # data is shown as it is: no colouring of its numbers or URLs
     console.rule(f"[bold]{safe(chosen.title) or '(no title)'}")

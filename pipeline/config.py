@@ -45,7 +45,7 @@ class CleanConfig:
     fullwidth_to_halfwidth: bool = True
     convert: str = ""  # OpenCC config, e.g. "t2s" (Traditional→Simplified); the original goes to extra
     # entities and tokens read a Traditional article through a 1:1 simplified view (the text
-    # and offsets stay the original's; flag "traditional"); see pipeline/stages/script.py
+    # and offsets stay the original's; flag "traditional"); see pipeline/text/script.py
     traditional_view: bool = True
     title_from_first_line: bool = True
     drop_repeated_paragraphs: bool = True

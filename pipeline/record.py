@@ -190,7 +190,7 @@ class Article:
         return problems
 
     def _repr_html_(self) -> str:
-        from pipeline.render import article_html
+        from pipeline.explore.render import article_html
 
         return article_html(self)
 

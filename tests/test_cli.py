@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT, SAMPLES, assert_spans_exact, shared_file
 
 from pipeline.cli import main
-from pipeline.io.writers import read_records
+from pipeline.io.jsonl import read_records
 
 SCHEMA = json.loads((ROOT / "docs" / "article.schema.json").read_text(encoding="utf-8"))
 

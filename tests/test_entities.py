@@ -86,8 +86,8 @@ def test_speaker_and_title_cues_name_unseen_people(recognizer):
 
 def test_speaker_cue_does_not_cut_common_words():
     """简单来说 is no one's speech: the candidate 简单来 begins with a word and ends inside 来说."""
-    from pipeline.stages.segmenter import jieba_freq_table, jieba_pos_table
-    from pipeline.stages.speaker_rules import speaker_candidates
+    from pipeline.backends.jieba_segmenter import jieba_freq_table, jieba_pos_table
+    from pipeline.backends.speaker_rules import speaker_candidates
 
     words, pos = jieba_freq_table(), jieba_pos_table()
     text = "简单来说，这种方式很好。一般来说，据道方介绍，王传福说"
@@ -146,7 +146,7 @@ def test_a_minimum_score_drops_unsure_model_spans_only():
 def test_gazetteer_matches_at_the_very_end_of_a_text():
     """A longer entry starting near the end used to slice to a shorter known name (IndexError)."""
     from pipeline.resources import resource_files
-    from pipeline.stages.gazetteer import Gazetteer
+    from pipeline.backends.gazetteer import Gazetteer
 
     gazetteer = Gazetteer(resource_files("gazetteer"))
     for text in ("访问中国", "中国", "他来自中华"):

@@ -11,8 +11,8 @@ from pipeline.stages.entities.post_edits import POST_EDITS, EditContext, check_e
 from pipeline.stages.entities.profiles import get_profile, load_profiles
 from pipeline.stages.entities.resolver import check_precedence, resolve
 from pipeline.stages.entities.sources import SOURCES
-from pipeline.stages.gazetteer import Gazetteer, load_aliases
-from pipeline.stages.name_runs import load_surnames
+from pipeline.backends.gazetteer import Gazetteer, load_aliases
+from pipeline.backends.person_names import load_surnames
 
 RANK = check_precedence(["gazetteer", "rule", "model"])
 

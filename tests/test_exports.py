@@ -7,7 +7,7 @@ from spacy.tokens import DocBin
 
 from conftest import SAMPLES
 from pipeline.cli import main
-from pipeline.io.writers import read_records
+from pipeline.io.jsonl import read_records
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_displacy_rendering_of_a_record_escapes_hostile_text():
     from spacy import displacy
 
     import pipeline
-    from pipeline.exports import to_spacy_doc
+    from pipeline.io.exports import to_spacy_doc
 
     article = pipeline.load()('阿里巴巴集团发布公告<script>alert(1)</script><img src=x onerror="alert(2)">。')
     html = displacy.render(to_spacy_doc(article, spacy.blank("zh").vocab), style="ent")

@@ -2,10 +2,10 @@
 import pytest
 
 from pipeline.config import PipelineConfig
-from pipeline.nlp import Pipeline
+from pipeline.pipeline import Pipeline
 from pipeline.record import Article
-from pipeline.stages.head_segmenter import HeadSegmenter, Lexicon, fill_gaps, split_whitespace
-from pipeline.stages.script import FLAG, simplified_view, to_simplified, view_of
+from pipeline.backends.head_segmenter import HeadSegmenter, Lexicon, fill_gaps, split_whitespace
+from pipeline.text.script import FLAG, simplified_view, to_simplified, view_of
 
 
 def cut(text, words):

@@ -2,7 +2,7 @@
 import pytest
 
 import pipeline
-from pipeline.stages.hf_ner import spans_from_tokens, split_tag
+from pipeline.backends.hf_ner import spans_from_tokens, split_tag
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")

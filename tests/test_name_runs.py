@@ -5,7 +5,7 @@ import pytest
 from conftest import SHARED
 
 from pipeline.errors import ResourceError
-from pipeline.stages.name_runs import load_name_model, person_blocks, split_name_run
+from pipeline.backends.person_names import load_name_model, person_blocks, split_name_run
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from conftest import SHARED
 
 from pipeline.evaluation.ner import GoldSentence
 from pipeline.resources import resolve
-from pipeline.stages.lac_tagger import FEATURES, LacEncoder, get_lac_tagger
-from pipeline.stages.ner_head import (
+from pipeline.backends.lac_tagger import FEATURES, LacEncoder, get_lac_tagger
+from pipeline.backends.tagging_heads import (
     NEG,
     HeadTagger,
-    NerHead,
+    TaggingHead,
     _transition_groups,
     allowed_transitions,
     bioes_spans,
@@ -107,7 +107,7 @@ def tiny_head(tmp_path, labels=("PER",)):
     k = len(tags)
     rng = np.random.default_rng(2)
     start, trans, end = allowed_transitions(tags)
-    head = NerHead("tiny", tags, rng.normal(size=(FEATURES, k)), rng.normal(size=k), ["戴", "珊"],
+    head = TaggingHead("tiny", tags, rng.normal(size=(FEATURES, k)), rng.normal(size=k), ["戴", "珊"],
                    rng.normal(size=(3, 3, k)), ["戴珊"], rng.normal(size=(2, 2, k)), [-1, 0],
                    np.where(trans, rng.normal(size=(k, k)), NEG), np.where(start, 0.0, NEG), np.where(end, 0.0, NEG),
                    {"note": "random"})
@@ -118,7 +118,7 @@ def tiny_head(tmp_path, labels=("PER",)):
 
 def test_head_file_round_trip_and_tagger(tmp_path):
     head = tiny_head(tmp_path)
-    loaded = NerHead.load(tmp_path / "tiny.npz")
+    loaded = TaggingHead.load(tmp_path / "tiny.npz")
     assert loaded.tags == head.tags and loaded.chars == head.chars and loaded.bigrams == head.bigrams
     assert loaded.meta["note"] == "random" and loaded.bigram_offsets == [-1, 0]
     lac = get_lac_tagger()
@@ -144,7 +144,7 @@ def test_a_broken_head_file_is_a_resource_error(tmp_path):
 
     (tmp_path / "bad.npz").write_bytes(b"not a zip")
     with pytest.raises(ResourceError, match="bad.npz"):
-        NerHead.load(tmp_path / "bad.npz")
+        TaggingHead.load(tmp_path / "bad.npz")
 
 
 def test_shipped_heads_are_small_and_say_what_they_learned_from():
@@ -153,7 +153,7 @@ def test_shipped_heads_are_small_and_say_what_they_learned_from():
     for name, data in (("ner/news.npz", news), ("ner/cluener.npz", {"cluener_train.jsonl"})):
         path = resolve(name)
         assert path.stat().st_size < 20_000_000
-        head = NerHead.load(path)
+        head = TaggingHead.load(path)
         assert set(head.meta["data"]) == data
         used = set(head.meta["data"]) | set(head.meta.get("partial_data", {}))
         assert used <= trainable, used
@@ -161,7 +161,7 @@ def test_shipped_heads_are_small_and_say_what_they_learned_from():
 
 def test_training_learns_a_toy_task_and_is_deterministic(encoder):
     pytest.importorskip("torch")
-    from pipeline.training.ner_head import head_f1, make_examples, train_head
+    from pipeline.training.entity_heads import head_f1, make_examples, train_head
 
     names = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
     sentences = []
@@ -177,7 +177,7 @@ def test_training_learns_a_toy_task_and_is_deterministic(encoder):
 
 def test_partially_labelled_sentences_fix_only_their_trusted_spans(encoder):
     pytest.importorskip("torch")
-    from pipeline.training.ner_head import head_f1, make_examples, make_partial_examples, train_head
+    from pipeline.training.entity_heads import head_f1, make_examples, make_partial_examples, train_head
 
     names = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
     full = [GoldSentence(f"记者{name}今天报道了新闻。", [(2, 4, "PER")]) for name in names[:4]]
@@ -212,7 +212,7 @@ def test_heads_beat_raw_lac_on_msra_test():
 
 
 def test_compiled_and_numpy_paths_agree_on_the_shipped_heads(monkeypatch):
-    import pipeline.stages.ner_head as module
+    import pipeline.backends.tagging_heads as module
 
     if module._viterbi_many is None:
         pytest.skip("numba is not installed: only the numpy path exists")
@@ -248,14 +248,14 @@ def crf_only_head(name, labels, rng):
     tags = bioes_tags(labels)
     k = len(tags)
     start_ok, trans_ok, end_ok = allowed_transitions(tags)
-    return NerHead(name, tags, np.zeros((FEATURES, k)), np.zeros(k), [], np.zeros((1, 1, k)), [],
+    return TaggingHead(name, tags, np.zeros((FEATURES, k)), np.zeros(k), [], np.zeros((1, 1, k)), [],
                    np.zeros((0, 1, k)), [], np.where(trans_ok, rng.normal(size=(k, k)), NEG),
                    np.where(start_ok, 0.0, NEG), np.where(end_ok, 0.0, NEG))
 
 
 @pytest.mark.parametrize("force_numpy", [False, True])
 def test_span_scores_are_the_crf_marginals(monkeypatch, force_numpy):
-    import pipeline.stages.ner_head as module
+    import pipeline.backends.tagging_heads as module
 
     monkeypatch.setattr(module, "_FORCE_NUMPY", force_numpy)
     rng = np.random.default_rng(5)
@@ -275,8 +275,8 @@ def test_span_scores_are_the_crf_marginals(monkeypatch, force_numpy):
 
 @pytest.mark.parametrize("force_numpy", [False, True])
 def test_word_ends_are_the_decoded_words_with_gaps_as_characters(monkeypatch, force_numpy):
-    import pipeline.stages.ner_head as module
-    from pipeline.stages.head_segmenter import fill_gaps
+    import pipeline.backends.tagging_heads as module
+    from pipeline.backends.head_segmenter import fill_gaps
 
     monkeypatch.setattr(module, "_FORCE_NUMPY", force_numpy)
     rng = np.random.default_rng(7)

@@ -24,7 +24,7 @@ from pipeline.errors import UsageError
 from pipeline.io.readers import read_inputs
 from pipeline.record import Article
 from pipeline.registry import Stage, factory
-from pipeline.runner import run_corpus
+from pipeline.batch.runner import run_corpus
 
 CHEAP = PipelineConfig().with_overrides(["components=clean,sentences"])
 STORY = "国家统计局发布数据，十月份社会消费品零售总额同比增长百分之四点八，增速比上月加快。"
@@ -164,16 +164,16 @@ def _make_slow_batched(config):
 
 
 def test_the_time_limit_holds_per_article_inside_a_batched_stage(tmp_path, monkeypatch):
-    import pipeline.nlp
+    import pipeline.pipeline
 
     granted = []  # every limit a stage was given: none may exceed one article's
-    real = pipeline.nlp.time_limit
+    real = pipeline.pipeline.time_limit
 
     def recording(seconds):
         granted.append(seconds)
         return real(seconds)
 
-    monkeypatch.setattr(pipeline.nlp, "time_limit", recording)
+    monkeypatch.setattr(pipeline.pipeline, "time_limit", recording)
     records = [{"id": f"a{i}", "text": STORY + ("HANG" if i == 3 else "")} for i in range(16)]
     src = write_jsonl(tmp_path / "in.jsonl", records)
     config = PipelineConfig().with_overrides(["components=clean,sentences,test_slow_batched", "input.timeout_s=1"])

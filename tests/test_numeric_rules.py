@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.stages.numeric_rules import find_numeric, normalise_date
+from pipeline.backends.numeric_rules import find_numeric, normalise_date
 
 
 def found(text):
@@ -41,7 +41,7 @@ def test_guards_and_trigger_only_skip_work(monkeypatch):
     """The quick pre-checks never change what the rules find."""
     import re
 
-    import pipeline.stages.numeric_rules as rules
+    import pipeline.backends.numeric_rules as rules
     from conftest import SAMPLES
 
     texts = [line for path in sorted(SAMPLES.iterdir()) for line in path.read_text(encoding="utf-8").splitlines()]

@@ -9,7 +9,7 @@ import pytest
 from pipeline.config import PipelineConfig
 from pipeline.errors import UsageError
 from pipeline.io.output_paths import OutputLock, check_output_paths
-from pipeline.runner import run_corpus
+from pipeline.batch.runner import run_corpus
 
 LINES = [{"id": str(i), "text": f"第{i}篇：阿里巴巴集团总裁戴珊发布内部信，宣布淘宝直播组织调整。"} for i in range(3)]
 
@@ -91,7 +91,7 @@ def test_output_paths_a_run_cannot_write_into_the_rejects_file_of_a_running_one(
 
 
 def test_output_paths_a_glob_over_the_output_folder_never_reads_the_run_s_own_files(tmp_path):
-    from pipeline.runner import run_corpus
+    from pipeline.batch.runner import run_corpus
 
     folder = tmp_path / "data"
     folder.mkdir()

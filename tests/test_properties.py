@@ -15,7 +15,7 @@ from pipeline.config import CleanConfig
 from pipeline.errors import InputError
 from pipeline.record import Article
 from pipeline.stages.clean import Cleaner
-from pipeline.stages.numeric_rules import find_numeric
+from pipeline.backends.numeric_rules import find_numeric
 from pipeline.stages.sentences import split_sentences
 
 SCHEMA = jsonschema.Draft202012Validator(json.loads((ROOT / "docs" / "article.schema.json").read_text(encoding="utf-8")))

@@ -17,7 +17,7 @@ from conftest import ROOT
 from pipeline.config import PipelineConfig
 from pipeline.record import Article, Rejected
 from pipeline.registry import Stage, factory
-from pipeline.runner import run_corpus
+from pipeline.batch.runner import run_corpus
 from test_runner import by_id, lines, make_corpus
 
 CLI = [sys.executable, "-m", "pipeline", "run"]
@@ -199,7 +199,7 @@ def test_json_lines_of_the_wrong_shape_are_rejected_with_their_line(tmp_path, li
 
 
 def test_resume_repairs_a_last_line_cut_inside_a_character(tmp_path):
-    from pipeline.resume import repair_tail
+    from pipeline.batch.resume import repair_tail
 
     out = tmp_path / "out.jsonl"
     good = '{"id": "a", "text": "中文"}\n'.encode()

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import SAMPLES
 from pipeline.cli import main
-from pipeline.io.writers import JsonlWriter
+from pipeline.io.jsonl import JsonlWriter
 from pipeline.record import Article, Entity, Summary
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -41,8 +41,8 @@ def test_entity_index_has_one_row_per_canonical_entity(run_output, tmp_path):
     byd = {r["entity"]: r for r in rows}
     assert byd["腾讯"]["label"] == "ORG" and int(byd["腾讯"]["mentions"]) >= 2
     assert byd["腾讯"]["first_seen"] == "2024-11-13"
-    from pipeline.corpus_index import entity_index
-    from pipeline.io.writers import iter_json_lines
+    from pipeline.explore.entity_index import entity_index
+    from pipeline.io.jsonl import iter_json_lines
 
     records = [Article.from_dict(row) for _, row in iter_json_lines(run_output)]
     full = {r["entity"]: r for r in entity_index(records, top_co=50)}
@@ -73,7 +73,7 @@ def test_report_is_self_contained_and_opens_an_article_in_chromium(run_output, t
 
 
 def test_report_lists_the_articles_that_name_an_entity(run_output, tmp_path):
-    from pipeline.io.writers import read_records
+    from pipeline.io.jsonl import read_records
 
     naming = sum(1 for a in read_records(run_output) if any(e.norm == "腾讯" for e in a.entities))
     report = tmp_path / "report.html"

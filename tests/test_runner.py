@@ -9,8 +9,8 @@ import time
 import pytest
 
 from conftest import ROOT, SAMPLES
-from pipeline.resume import repair_tail
-from pipeline.runner import in_shard, run_corpus
+from pipeline.batch.resume import repair_tail
+from pipeline.batch.runner import in_shard, run_corpus
 
 
 def make_corpus(path, n=120):

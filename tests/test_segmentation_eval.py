@@ -5,7 +5,7 @@ from conftest import shared_file
 
 from pipeline.cli import main
 from pipeline.evaluation.segmentation import evaluate_segmentation, read_sighan_gold
-from pipeline.stages.segmenter import JiebaSegmenter, merge_runs
+from pipeline.backends.jieba_segmenter import JiebaSegmenter, merge_runs
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 from conftest import assert_spans_exact
 
 import pipeline
-from pipeline.stages.segmenter import JiebaSegmenter
+from pipeline.backends.jieba_segmenter import JiebaSegmenter
 
 
 def test_tokens_cover_text_and_keep_entities_whole(nlp):

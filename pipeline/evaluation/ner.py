@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError
-from pipeline.io.writers import iter_json_lines
+from pipeline.io.jsonl import iter_json_lines
 
 Span = tuple[int, int, str]
 
@@ -227,7 +227,7 @@ def evaluate_ner_gold(gold: str | Path, config: Any, convention: str = "auto", s
     ``convention`` is one of :func:`choose_convention`'s; ``convention_configured`` says that
     ``config.entities.convention`` was set by hand, so that ``auto`` keeps it.
     """
-    from pipeline.nlp import Pipeline
+    from pipeline.pipeline import Pipeline
 
     config = config.with_overrides(["components=sentences,entities"])
     sentences, detected = read_gold(gold)

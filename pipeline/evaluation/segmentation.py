@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError
-from pipeline.stages.head_segmenter import HeadSegmenter
-from pipeline.stages.lac_segmenter import LacSegmenter
-from pipeline.stages.script import simplified_view
-from pipeline.stages.segmenter import JiebaSegmenter, jieba_freq_table
-from pipeline.stages.text_normalize import FULLWIDTH_TO_HALFWIDTH
+from pipeline.backends.head_segmenter import HeadSegmenter
+from pipeline.backends.lac_segmenter import LacSegmenter
+from pipeline.text.script import simplified_view
+from pipeline.backends.jieba_segmenter import JiebaSegmenter, jieba_freq_table
+from pipeline.text.normalize import FULLWIDTH_TO_HALFWIDTH
 
 
 @dataclass

@@ -19,7 +19,7 @@ import orjson
 
 from pipeline.errors import InputError
 from pipeline.evaluation.rouge import RougeScores, corpus_rouge
-from pipeline.io.writers import iter_json_lines
+from pipeline.io.jsonl import iter_json_lines
 from pipeline.record import Article
 from pipeline.stages.keywords import pagerank
 from pipeline.stages.summary import content_words

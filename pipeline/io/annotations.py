@@ -168,7 +168,7 @@ def import_annotations(path: str | Path, fmt: str, base: str | Path | None = Non
     items = _items(path, fmt)
     originals: dict[str, Article] = {}
     if base is not None:
-        from pipeline.io.writers import read_records
+        from pipeline.io.jsonl import read_records
 
         originals = {a.id: a for a in read_records(base)}
     result = ImportResult()

@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from pipeline.corpus_index import article_date, article_site
+from pipeline.explore.entity_index import article_date, article_site
 from pipeline.errors import ConfigError, OutputError
 from pipeline.record import Article
 

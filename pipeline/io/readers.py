@@ -214,7 +214,7 @@ def read_jsonl(path: Path, config: InputConfig) -> Iterator[Article | Rejected]:
 
 def read_dataset(path: Path, config: InputConfig) -> Iterator[Article | Rejected]:
     """Rows of a Hugging Face dataset folder or a parquet file, with the same field rules as JSONL."""
-    from pipeline.hf import iter_dataset_rows
+    from pipeline.io.hf_datasets import iter_dataset_rows
 
     try:
         for index, row in iter_dataset_rows(path):

@@ -108,7 +108,7 @@ def _date_to_extra(record: dict[str, Any], config: InputConfig, extra: dict[str,
     stays as it was, under its own name)."""
     if isinstance(extra.get("date"), str) and extra["date"][:4].isdigit() and "-" in extra["date"][:8]:
         return
-    from pipeline.bylines import parse_date
+    from pipeline.text.bylines import parse_date
 
     for name in config.date_fields:
         value = record.get(name)

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.bylines import parse_byline
+from pipeline.text.bylines import parse_byline
 from pipeline.config import CleanConfig, PipelineConfig
 from pipeline.errors import ConfigError, InputError
 from pipeline.record import Article, Removal
 from pipeline.registry import Stage, factory
 from pipeline.resources import fingerprint, read_word_list, resolve, resource_files
-from pipeline.stages.boilerplate import (
+from pipeline.text.boilerplate import (
     EDGE_HEAD,
     EDGE_TAIL,
     BoilerplateRule,
@@ -30,7 +30,7 @@ from pipeline.stages.boilerplate import (
     match_prefix,
     match_tail,
 )
-from pipeline.stages.text_normalize import (
+from pipeline.text.normalize import (
     FULLWIDTH_TO_HALFWIDTH,
     han_bigrams,
     han_count,

@@ -17,7 +17,7 @@ Extractive (the default, ``summary.method = "extractive"``):
    at its last clause break (，；：) or token boundary inside the budget.
 
 Abstractive: ``summary.method = "hf:PATH"`` runs a local seq2seq checkpoint
-(:mod:`pipeline.stages.abstractive`).
+(:mod:`pipeline.backends.hf_summarizer`).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from pipeline.record import Article, Summary
 from pipeline.registry import Stage, factory
 from pipeline.resources import read_word_list, resolve
 from pipeline.stages.keywords import SKIP_POS, jieba_idf_path, load_idf, pagerank
-from pipeline.stages.text_normalize import han_bigrams
+from pipeline.text.normalize import han_bigrams
 
 _TERMINAL = "。！？!?…；;"
 _CLOSERS = "”’\"」』）)】》"
@@ -176,7 +176,7 @@ def make_summarizer(config: PipelineConfig) -> Stage:
     if method == "extractive":
         return ExtractiveSummarizer(config.summary, config.keywords)
     if method.startswith("hf:"):
-        from pipeline.stages.abstractive import AbstractiveSummarizer
+        from pipeline.backends.hf_summarizer import AbstractiveSummarizer
 
         return AbstractiveSummarizer(method[3:], config.summary)
     raise ConfigError(f"summary.method must be 'extractive' or 'hf:PATH', got {method!r}")

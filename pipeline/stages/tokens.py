@@ -18,11 +18,11 @@ from pipeline.config import PipelineConfig, TokenConfig
 from pipeline.errors import ConfigError
 from pipeline.record import Article
 from pipeline.registry import Stage, factory
-from pipeline.stages.head_segmenter import HeadSegmenter
-from pipeline.stages.lac_segmenter import LacSegmenter
-from pipeline.stages.lac_tagger import get_lac_tagger
-from pipeline.stages.script import view_of
-from pipeline.stages.segmenter import JiebaSegmenter
+from pipeline.backends.head_segmenter import HeadSegmenter
+from pipeline.backends.lac_segmenter import LacSegmenter
+from pipeline.backends.lac_tagger import get_lac_tagger
+from pipeline.text.script import view_of
+from pipeline.backends.jieba_segmenter import JiebaSegmenter
 
 ENTITY_POS = {
     "PERSON": "nr",

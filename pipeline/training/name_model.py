@@ -14,7 +14,7 @@ allows (``msra_val.bio``, ``peoples_daily_dev.bio``, the ``name`` spans of
 * ``B`` background: each character's frequency in ordinary text (jieba's word
   frequencies spread over their characters).
 
-See :mod:`pipeline.stages.name_runs` for how they are used. Deterministic: the same data
+See :mod:`pipeline.backends.person_names` for how they are used. Deterministic: the same data
 give the same file.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.evaluation.ner import read_gold
-from pipeline.stages.name_runs import DOTS, TRANSLITERATION, is_han, load_surnames, surname_of
+from pipeline.backends.person_names import DOTS, TRANSLITERATION, is_han, load_surnames, surname_of
 
 FILES = {"msra_val.bio": "PER", "peoples_daily_dev.bio": "PER", "cluener_train.jsonl": "name"}
 JIEBA_WEIGHT = 0.2  # jieba's nr entries are many and noisy (林学院, 朱红色): they count a fifth

@@ -17,7 +17,7 @@ from typing import Any
 
 import lxml.html
 
-from pipeline.bylines import find_dates, parse_byline, parse_date
+from pipeline.text.bylines import find_dates, parse_byline, parse_date
 from pipeline.io.html.dom import element_text, meta_content, squeeze
 
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--|——|－)\s*")
@@ -181,7 +181,7 @@ def byline_fields(lines: list[str], start: int, end: int, title: str = "") -> di
 
     A label alone on its line (``作者：``) is read with the next line; a line that is only a
     plausible Chinese name just above the body (under the title) is its author."""
-    from pipeline.bylines import plausible_name
+    from pipeline.text.bylines import plausible_name
 
     out: dict[str, Any] = {}
     if start < 0:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pipeline.record import Entity
 from pipeline.resources import read_word_list, resolve
 from pipeline.stages.entities.patterns import Patterns
-from pipeline.stages.gazetteer import Gazetteer
+from pipeline.backends.gazetteer import Gazetteer
 
 # head label -> our label ("PLACE": GPE or LOC by Labeler.place_label)
 HEAD_LABELS = {

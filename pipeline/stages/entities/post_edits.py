@@ -186,7 +186,7 @@ def quoted_vessel(text: str, kept: list[Entity], ctx: EditContext) -> list[Entit
 def honorific_whole(text: str, kept: list[Entity], ctx: EditContext) -> list[Entity]:
     """A surname the tagger marked alone before a courtesy form takes it (陈 + 先生 → 陈先生):
     a reader marks the mention, and the document pass links it to the full name."""
-    from pipeline.stages.name_runs import surname_of
+    from pipeline.backends.person_names import surname_of
 
     starts = {e.start for e in kept}
     out = []
@@ -311,7 +311,7 @@ def split_places(text: str, kept: list[Entity], ctx: EditContext) -> list[Entity
 
 @post_edit("honorific_surname")
 def honorific_surname(text: str, kept: list[Entity], ctx: EditContext) -> list[Entity]:
-    from pipeline.stages.name_runs import surname_of
+    from pipeline.backends.person_names import surname_of
 
     out = []
     for e in kept:

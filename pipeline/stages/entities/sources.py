@@ -29,7 +29,7 @@ from pipeline.resources import resolve
 from pipeline.stages.entities.candidates import FILL, FIRST, Candidate, clip_to_words
 from pipeline.stages.entities.labels import HEAD_LABELS, Labeler
 from pipeline.stages.entities.patterns import Patterns
-from pipeline.stages.name_runs import NameModel, person_blocks, split_name_run
+from pipeline.backends.person_names import NameModel, person_blocks, split_name_run
 
 
 @dataclass
@@ -116,18 +116,18 @@ def _backend(context: SourceContext):
 
 
 class HeadsBackend:
-    """LAC's encoder read by the trained heads (:mod:`pipeline.stages.ner_head`), one pass for all heads.
+    """LAC's encoder read by the trained heads (:mod:`pipeline.backends.tagging_heads`), one pass for all heads.
 
     The profile's head (``first_head``) competes, with PRODUCT and WORK_OF_ART spans of any
     head (only the CLUENER head knows those types); the other heads' spans of the labels in
     ``fill_gaps`` and every TITLE span fill gaps. Person spans that touch or nearly touch
-    are read again as a run of names (:mod:`pipeline.stages.name_runs`).
+    are read again as a run of names (:mod:`pipeline.backends.person_names`).
     """
 
     ALWAYS_FIRST = frozenset({"PRODUCT", "WORK_OF_ART"})
 
     def __init__(self, context: SourceContext) -> None:
-        from pipeline.stages.ner_head import get_head_tagger
+        from pipeline.backends.tagging_heads import get_head_tagger
 
         self.context = context
         config = context.config
@@ -209,7 +209,7 @@ class LacBackend:
     """LAC's own word tags: PER, ORG, LOC as places, nw as WORK_OF_ART, TIME as DATE/TIME."""
 
     def __init__(self, context: SourceContext) -> None:
-        from pipeline.stages.lac_tagger import get_lac_tagger
+        from pipeline.backends.lac_tagger import get_lac_tagger
 
         self.context = context
         self.tagger = get_lac_tagger(context.config.threads, context.config.batch_size)
@@ -240,7 +240,7 @@ class HfBackend:
     """A local transformers token-classification checkpoint (``entities.ner=hf:PATH``)."""
 
     def __init__(self, context: SourceContext, path: str) -> None:
-        from pipeline.stages.hf_ner import HfTokenClassifier
+        from pipeline.backends.hf_ner import HfTokenClassifier
 
         self.context = context
         self.model = HfTokenClassifier(path)
@@ -264,10 +264,10 @@ class HfBackend:
 
 @source("numeric")
 class NumericSource(SentenceSource):
-    """Dates, times, amounts, percentages and counts by rule (:mod:`pipeline.stages.numeric_rules`)."""
+    """Dates, times, amounts, percentages and counts by rule (:mod:`pipeline.backends.numeric_rules`)."""
 
     def find_one(self, text: str) -> list[Candidate]:
-        from pipeline.stages.numeric_rules import find_numeric
+        from pipeline.backends.numeric_rules import find_numeric
 
         return [Candidate(m.start, m.end, m.label, "rule", None, m.norm) for m in find_numeric(text)]
 
@@ -301,17 +301,17 @@ class PartySideSource(SentenceSource):
 
 @source("speaker")
 class SpeakerSource(SentenceSource):
-    """People named only by what they say or do (:mod:`pipeline.stages.speaker_rules`); they fill gaps."""
+    """People named only by what they say or do (:mod:`pipeline.backends.speaker_rules`); they fill gaps."""
 
     def __init__(self, context: SourceContext) -> None:
-        from pipeline.stages.segmenter import jieba_freq_table, jieba_pos_table
+        from pipeline.backends.jieba_segmenter import jieba_freq_table, jieba_pos_table
 
         super().__init__(context)
         self.known_words = jieba_freq_table()
         self.known_pos = jieba_pos_table()
 
     def find_one(self, text: str) -> list[Candidate]:
-        from pipeline.stages.speaker_rules import speaker_candidates
+        from pipeline.backends.speaker_rules import speaker_candidates
 
         return [Candidate(a, b, "PERSON", "rule", None, "", FILL)
                 for a, b in speaker_candidates(text, self.known_words, self.known_pos)]

@@ -27,9 +27,9 @@ from pipeline.stages.entities.post_edits import EditContext, check_edits
 from pipeline.stages.entities.profiles import get_profile
 from pipeline.stages.entities.resolver import check_precedence, resolve
 from pipeline.stages.entities.sources import SourceContext, build_sources
-from pipeline.stages.gazetteer import Gazetteer, load_aliases
-from pipeline.stages.name_runs import load_name_model, load_surnames
-from pipeline.stages.script import view_of
+from pipeline.backends.gazetteer import Gazetteer, load_aliases
+from pipeline.backends.person_names import load_name_model, load_surnames
+from pipeline.text.script import view_of
 from pipeline.stages.sentences import windows
 
 GROUP_CHARS = 65_536

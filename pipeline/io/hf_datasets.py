@@ -6,7 +6,7 @@ Our JSON arrays become typed Arrow columns: ``sentences`` a list of ``{start, en
 and :func:`from_row` convert losslessly between an :class:`Article` and a row.
 
     >>> from datasets import load_dataset
-    >>> from pipeline.hf import annotate_dataset
+    >>> from pipeline.io.hf_datasets import annotate_dataset
     >>> ds = load_dataset("json", data_files="news.jsonl", split="train")
     >>> annotated = annotate_dataset(ds, num_proc=2)   # doctest: +SKIP
 """
@@ -115,7 +115,7 @@ def export_dataset(records: Iterable[Article], target: str | Path, kind: str) ->
 
 @lru_cache(maxsize=2)
 def _pipeline_for(config_json: str):  # noqa: ANN202 - one pipeline per process and config
-    from pipeline.nlp import Pipeline
+    from pipeline.pipeline import Pipeline
 
     return Pipeline(PipelineConfig.from_dict(json.loads(config_json)))
 

@@ -22,16 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import PipelineConfig
-from pipeline.dedup import DuplicateIndex
+from pipeline.batch.dedup import DuplicateIndex
 from pipeline.errors import ConfigError, Terminated
 from pipeline.io.output_paths import OutputLock, check_output_paths, check_overwrite
 from pipeline.io.readers import estimate_count, expand_inputs, read_inputs
-from pipeline.io.writers import JsonlWriter, RecordError
-from pipeline.manifest import RunManifest, manifest_path
-from pipeline.nlp import Pipeline
-from pipeline.parallel import annotate_in_pool, annotate_in_process
+from pipeline.io.jsonl import JsonlWriter, RecordError
+from pipeline.batch.manifest import RunManifest, manifest_path
+from pipeline.pipeline import Pipeline
+from pipeline.batch.executors.process_pool import annotate_in_pool, annotate_in_process
 from pipeline.record import Article, Rejected
-from pipeline.resume import DoneSet, check_resume_config, previous_articles, scan_done
+from pipeline.batch.resume import DoneSet, check_resume_config, previous_articles, scan_done
 
 CHECKPOINT_SECONDS = 10.0
 
@@ -250,7 +250,7 @@ def _run_locked(
                 yield articles
 
     if engine == "ray":
-        from pipeline.engines.ray_engine import annotate_with_ray
+        from pipeline.batch.executors.ray_cluster import annotate_with_ray
 
         results = annotate_with_ray(config, batches(), workers, batch_size)
     elif engine != "local":

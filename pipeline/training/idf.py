@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.config import PipelineConfig
 from pipeline.errors import OutputError
 from pipeline.io.readers import read_inputs
-from pipeline.nlp import Pipeline
+from pipeline.pipeline import Pipeline
 from pipeline.record import Article
 
 

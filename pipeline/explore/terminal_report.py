@@ -4,8 +4,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.render import terminal_markup as safe
-from pipeline.runner import RunReport
+from pipeline.explore.render import terminal_markup as safe
+from pipeline.batch.runner import RunReport
 
 
 def print_run_report(report: RunReport, console: Console | None = None) -> None:
@@ -27,7 +27,7 @@ def print_run_report(report: RunReport, console: Console | None = None) -> None:
         table.add_row("reject reasons", safe("; ".join(f"{k} ×{v}" for k, v in report.reasons.most_common(5))))
     table.add_row("output", safe(str(report.output)))
     table.add_row("rejects", safe(str(report.rejects)))
-    from pipeline.manifest import manifest_path
+    from pipeline.batch.manifest import manifest_path
 
     table.add_row("manifest", safe(str(manifest_path(report.output))))
     console.print(table)

@@ -232,7 +232,7 @@ def load_name_model(path: str = "names.tsv", surnames: str = "surnames.txt") -> 
             counts[kind][key] = float(value)
     except (OSError, ValueError, KeyError) as exc:
         raise ResourceError(f"cannot read the name statistics {file}: {exc}") from exc
-    from pipeline.stages.segmenter import jieba_pos_table
+    from pipeline.backends.jieba_segmenter import jieba_pos_table
 
     known = frozenset(w for w, tag in jieba_pos_table().items() if tag == "nr" and 2 <= len(w) <= 4)
     return NameModel.from_counts(load_surnames(surnames), counts, known)

@@ -7,7 +7,7 @@ both backends share one tag vocabulary for names, times and punctuation.
 """
 from __future__ import annotations
 
-from pipeline.stages.lac_tagger import LacTagger
+from pipeline.backends.lac_tagger import LacTagger
 
 LAC_TO_POS = {"PER": "nr", "LOC": "ns", "ORG": "nt", "TIME": "t", "w": "x"}
 

@@ -1,6 +1,6 @@
 """Train the entity heads of ``models/ner/`` (needs torch: ``pip install torch==2.13.0``).
 
-    python -m pipeline.training.ner_head --data ../shared/data/ner --out models/ner
+    python -m pipeline.training.entity_heads --data ../shared/data/ner --out models/ner
 
 trains two heads on the splits that ``../shared/data/README.md`` allows for training
 (never on ``msra_test.bio`` or ``cluener_dev.jsonl``):
@@ -16,7 +16,7 @@ comparing changes; ``bench/ner_heldout.py`` scores the whole entity stage on the
 part). ``--partial`` adds a recipe's partially labelled sources (another convention's
 trusted spans; see :class:`PartialSource`): tried for the news head and left off.
 Training is deterministic (fixed seeds, one
-thread): the same data give the same file. See :mod:`pipeline.stages.ner_head` for what
+thread): the same data give the same file. See :mod:`pipeline.backends.tagging_heads` for what
 a head computes.
 """
 from __future__ import annotations
@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.evaluation.ner import GoldSentence, read_gold
-from pipeline.stages.lac_tagger import LacEncoder
-from pipeline.stages.ner_head import NEG, NerHead, allowed_transitions, bioes_tags, fold
+from pipeline.backends.lac_tagger import LacEncoder
+from pipeline.backends.tagging_heads import NEG, TaggingHead, allowed_transitions, bioes_tags, fold
 
 
 @dataclass
@@ -152,7 +152,7 @@ def make_partial_examples(sentences: list[GoldSentence], labels: list[str], enco
 def train_head(name: str, labels: list[str], train: list[Example], dev: list[Example], epochs: int, encoder: LacEncoder,
                char_window: int = 3, bigram_offsets: tuple[int, ...] = (-2, -1, 0, 1), min_count: int = 2,
                lr: float = 3e-3, dropout: float = 0.3, batch: int = 32, seed: int = 0,
-               log=print) -> NerHead:
+               log=print) -> TaggingHead:
     import torch
 
     torch.manual_seed(seed)
@@ -191,7 +191,7 @@ def train_head(name: str, labels: list[str], train: list[Example], dev: list[Exa
                 e = e + self.gram[j][g[:, pad + offset : pad + offset + steps]]
             return e
 
-    head_for_ids = NerHead(name, tags, np.zeros((width, k)), np.zeros(k), chars, np.zeros((2 * char_window + 1, 1, k)),
+    head_for_ids = TaggingHead(name, tags, np.zeros((width, k)), np.zeros(k), chars, np.zeros((2 * char_window + 1, 1, k)),
                            grams, np.zeros((len(bigram_offsets), 1, k)), list(bigram_offsets), np.zeros((k, k)),
                            np.zeros(k), np.zeros(k))
     encoder.bind(head_for_ids)
@@ -253,9 +253,9 @@ def train_head(name: str, labels: list[str], train: list[Example], dev: list[Exa
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=epochs * len(batches))
 
-    def export() -> NerHead:
+    def export() -> TaggingHead:
         with torch.no_grad():
-            head = NerHead(
+            head = TaggingHead(
                 name=name, tags=tags,
                 dense_w=model.dense.weight.T.numpy().copy(), dense_b=model.dense.bias.numpy().copy(),
                 chars=chars, char_tables=model.char.numpy().copy(),
@@ -290,7 +290,7 @@ def train_head(name: str, labels: list[str], train: list[Example], dev: list[Exa
     return head
 
 
-def head_emissions(head: NerHead, examples: list[Example]) -> list[np.ndarray]:
+def head_emissions(head: TaggingHead, examples: list[Example]) -> list[np.ndarray]:
     out = []
     for ex in examples:
         dense = ex.features.astype(np.float32) @ head.dense_w + head.dense_b
@@ -298,7 +298,7 @@ def head_emissions(head: NerHead, examples: list[Example]) -> list[np.ndarray]:
     return out
 
 
-def head_f1(head: NerHead, examples: list[Example]) -> tuple[float, dict[str, float]]:
+def head_f1(head: TaggingHead, examples: list[Example]) -> tuple[float, dict[str, float]]:
     counts: dict[str, list[int]] = {}
     for ex, spans in zip(examples, head.decode(head_emissions(head, examples))):
         found = set(spans)
@@ -325,7 +325,7 @@ def _repeat_arg(text: str) -> tuple[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.training.ner_head", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.training.entity_heads", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default="../shared/data/ner", help="folder with the training splits")
     parser.add_argument("--out", default="models/ner", help="folder for the .npz heads")
     parser.add_argument("--heads", default="news,cluener", help="which heads to train: " + ", ".join(RECIPES))

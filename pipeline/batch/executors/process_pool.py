@@ -1,6 +1,6 @@
 """Executors that annotate batches of articles: in this process, or in a pool of processes.
 
-A pool worker builds its :class:`~pipeline.nlp.Pipeline` once, when it starts (models load
+A pool worker builds its :class:`~pipeline.pipeline.Pipeline` once, when it starts (models load
 once per worker, never per article). Batches are submitted through a bounded window of
 ``2 × workers`` futures, so memory does not grow with the corpus, and results come back in
 input order (or, ``ordered=False``, as soon as each batch is done).
@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any
 
 from pipeline.config import PipelineConfig
-from pipeline.nlp import Pipeline
+from pipeline.pipeline import Pipeline
 from pipeline.record import Article, Rejected
 
 Results = list[Article | Rejected]

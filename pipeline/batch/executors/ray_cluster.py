@@ -3,7 +3,7 @@
 The driver reads inputs with zhnews's own readers (so rejects, ids, shards and
 ``--resume`` behave exactly as in local runs) and writes the JSONL output; the annotation,
 which is where the time goes, runs in ``map_batches`` over an actor pool in which every
-actor builds its :class:`~pipeline.nlp.Pipeline` once. Order is preserved, so the output
+actor builds its :class:`~pipeline.pipeline.Pipeline` once. Order is preserved, so the output
 is the same as a local run's.
 
 Connects to the cluster named by ``RAY_ADDRESS`` when it is set (``ray start --head`` on
@@ -32,7 +32,7 @@ class RayAnnotator:
     """A Ray Data callable class: one pipeline per actor, records in and out as JSON strings."""
 
     def __init__(self, config: dict[str, Any]) -> None:
-        from pipeline.nlp import Pipeline
+        from pipeline.pipeline import Pipeline
 
         self.nlp = Pipeline(PipelineConfig.from_dict(config))
 

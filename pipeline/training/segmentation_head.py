@@ -1,10 +1,10 @@
 """Train the segmentation head ``models/seg/pku.npz`` (needs torch: ``pip install torch==2.13.0``).
 
-    python -m pipeline.training.seg_head --data ../shared/data/sighan2005 --out models/seg
+    python -m pipeline.training.segmentation_head --data ../shared/data/sighan2005 --out models/seg
 
 A word is a span of the one label ``W``: the head is the entity heads' CRF (LAC's encoder
 states projected, ±3 characters and four bigrams, BIOES transitions; see
-:mod:`pipeline.stages.ner_head`) trained to tag every character B/I/E/S of a word. It
+:mod:`pipeline.backends.tagging_heads`) trained to tag every character B/I/E/S of a word. It
 learns from ``pd1998_janfeb_train.utf8`` (People's Daily, January–February 1998, in the
 PKU standard; no sentence of ``pku_test_gold.utf8``), its text normalised as the cleaning
 stage normalises articles (full-width letters and digits to half-width). A fixed
@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from pipeline.evaluation.ner import GoldSentence
-from pipeline.stages.lac_tagger import LacEncoder
-from pipeline.stages.text_normalize import FULLWIDTH_TO_HALFWIDTH
-from pipeline.training.ner_head import heldout_split, make_examples, train_head
+from pipeline.backends.lac_tagger import LacEncoder
+from pipeline.text.normalize import FULLWIDTH_TO_HALFWIDTH
+from pipeline.training.entity_heads import heldout_split, make_examples, train_head
 
 LABEL = "W"
 
@@ -42,7 +42,7 @@ def read_segmented(path: Path) -> list[GoldSentence]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.training.seg_head", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.training.segmentation_head", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default="../shared/data/sighan2005")
     parser.add_argument("--file", default="pd1998_janfeb_train.utf8")
     parser.add_argument("--out", default="models/seg")

@@ -13,7 +13,7 @@ small linear-chain CRF trained on the public splits that reads, at every charact
   each a learned score per tag (a table lookup, no arithmetic to speak of);
 
 and decodes BIOES tags with learned transitions. Heads are ``.npz`` files in
-``models/ner/`` made by ``python -m pipeline.training.ner_head`` (see models/README.md
+``models/ner/`` made by ``python -m pipeline.training.entity_heads`` (see models/README.md
 for the data and the command). Inference is numpy; numba (a dependency) compiles the
 table lookups and the Viterbi, and the numpy code stands in where numba is missing.
 """
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import ResourceError
-from pipeline.stages.lac_tagger import LacEncoder, backtrack
+from pipeline.backends.lac_tagger import LacEncoder, backtrack
 
 Span = tuple[int, int, str]
 ScoredSpan = tuple[int, int, str, float]  # a span and the CRF's marginal probability of it
@@ -86,7 +86,7 @@ def bioes_spans(path: np.ndarray, tags: list[str]) -> list[Span]:
 
 
 @dataclass
-class NerHead:
+class TaggingHead:
     """One trained head: dense projection, sparse character features and a CRF."""
 
     name: str
@@ -117,7 +117,7 @@ class NerHead:
 
     # ------------------------------------------------------------------ files
     @classmethod
-    def load(cls, path: str | Path) -> NerHead:
+    def load(cls, path: str | Path) -> TaggingHead:
         path = Path(path)
         try:
             with np.load(path, allow_pickle=False) as data:
@@ -349,7 +349,7 @@ def _sparse_sum_py(tokens, char_of_token, gram_keys, gram_values, vocab_size, ch
                    out):  # pragma: no cover - compiled
     """out[b, t] += the character-window and bigram rows of position t (id 0 outside the sentence).
 
-    The same as :meth:`NerHead.feature_ids` + the table sums, in one pass.
+    The same as :meth:`TaggingHead.feature_ids` + the table sums, in one pass.
     """
     batch, steps, k = out.shape
     window = char_tables.shape[0]
@@ -470,7 +470,7 @@ def _span_logp_py(emissions, offsets, paths, start, transitions, transitions_t, 
             n += 1
 
 
-def span_probabilities(head: NerHead, flat: np.ndarray, offsets: np.ndarray, paths: np.ndarray,
+def span_probabilities(head: TaggingHead, flat: np.ndarray, offsets: np.ndarray, paths: np.ndarray,
                        located: np.ndarray) -> np.ndarray:
     """Marginal probabilities of the spans ``located`` (sentence, start, end) of a decoded batch."""
     sources, counts = head._source_lists
@@ -565,7 +565,7 @@ class HeadTagger:
     the projected dense scores and decodes all sentences together, padded, in one Viterbi.
     """
 
-    def __init__(self, heads: list[NerHead], threads: int = 1, chunk: int = 32) -> None:
+    def __init__(self, heads: list[TaggingHead], threads: int = 1, chunk: int = 32) -> None:
         if not heads:
             raise ResourceError("the head tagger needs at least one head")
         self.heads = heads
@@ -583,11 +583,11 @@ class HeadTagger:
     def predict(self, texts: list[str], scored: bool | frozenset[str] = False, bias=None,
                 words: frozenset[str] = frozenset()) -> list[list]:
         """For each head, for each text: its (start, end, label) spans, plus each span's
-        marginal probability when ``scored`` (:meth:`NerHead.decode_scored`): True for every
+        marginal probability when ``scored`` (:meth:`TaggingHead.decode_scored`): True for every
         head, or the names of the heads to score. ``bias(head, i)``, when given, returns
         scores (text length × the head's tags) to add to text ``i``'s emissions, or None.
         A head named in ``words`` (a segmentation head) gives each text's word ends instead
-        (:meth:`NerHead.word_ends`)."""
+        (:meth:`TaggingHead.word_ends`)."""
         encoded = list(self.encoder.batches(texts))
         out = []
         # one head at a time over all batches: its tables stay in the CPU's caches
@@ -609,4 +609,4 @@ class HeadTagger:
 @lru_cache(maxsize=4)
 def get_head_tagger(paths: tuple[str, ...], threads: int = 1) -> HeadTagger:
     """One head tagger per process and set of heads: the encoder and heads load once."""
-    return HeadTagger([NerHead.load(p) for p in paths], threads=threads)
+    return HeadTagger([TaggingHead.load(p) for p in paths], threads=threads)

@@ -21,7 +21,7 @@ import jieba
 
 from pipeline.errors import ConfigError, ResourceError
 from pipeline.resources import resolve
-from pipeline.stages.text_normalize import FULLWIDTH_TO_HALFWIDTH
+from pipeline.text.normalize import FULLWIDTH_TO_HALFWIDTH
 
 jieba.setLogLevel(logging.WARNING)
 

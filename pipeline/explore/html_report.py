@@ -18,12 +18,12 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
-from pipeline.corpus_index import article_date, article_site, entity_index
+from pipeline.explore.entity_index import article_date, article_site, entity_index
 from pipeline.errors import OutputError
-from pipeline.io.writers import read_records
-from pipeline.manifest import manifest_path
-from pipeline.render import LABEL_COLOURS
-from pipeline.runner import default_rejects_path
+from pipeline.io.jsonl import read_records
+from pipeline.batch.manifest import manifest_path
+from pipeline.explore.render import LABEL_COLOURS
+from pipeline.batch.runner import default_rejects_path
 
 MAX_ARTICLES = 5000  # articles embedded for browsing (all are counted in the statistics)
 MAX_TEXT = 20000  # characters of each embedded article

@@ -1,7 +1,7 @@
 """The segmentation head as a backend of the tokens stage (``tokens.segmenter = "head"``).
 
 Words are the spans of a head (``models/seg/pku.npz``, PKU standard; see
-:mod:`pipeline.training.seg_head`) read from LAC's encoder states. In a default run the
+:mod:`pipeline.training.segmentation_head`) read from LAC's encoder states. In a default run the
 entity stage computes them on its own encoder pass (its tagger carries this head too, and
 leaves the words in ``Article.analysis``); otherwise this backend runs the encoder itself.
 
@@ -24,7 +24,7 @@ head word the vocabulary lacks into its words and joins vocabulary words over wh
 words.
 
 POS: the lexicon's tag, else jieba's dictionary tag for the word, else a rule
-(:func:`pipeline.stages.segmenter.fallback_pos` refined by the tag that jieba's dictionary
+(:func:`pipeline.backends.jieba_segmenter.fallback_pos` refined by the tag that jieba's dictionary
 gives most often to words ending in the word's last character).
 """
 from __future__ import annotations
@@ -37,7 +37,7 @@ import numpy as np
 
 from pipeline.errors import ConfigError
 from pipeline.resources import resolve
-from pipeline.stages.segmenter import LEXICON_MODES, fallback_pos, jieba_freq_table, jieba_pos_table, read_lexicon
+from pipeline.backends.jieba_segmenter import LEXICON_MODES, fallback_pos, jieba_freq_table, jieba_pos_table, read_lexicon
 
 DEFAULT_HEAD = "seg/pku.npz"
 JOIN_MIN = 2  # lexicon words shorter than this are never joined
@@ -203,7 +203,7 @@ class HeadSegmenter:
     @property
     def tagger(self):
         if self._tagger is None:
-            from pipeline.stages.ner_head import get_head_tagger
+            from pipeline.backends.tagging_heads import get_head_tagger
 
             self._tagger = get_head_tagger((self.head_path,), self.threads)
         return self._tagger

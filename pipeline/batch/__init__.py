@@ -1,0 +1,1 @@
+"""Batch machinery: the corpus runner, its executors, resume, manifest and de-duplication."""

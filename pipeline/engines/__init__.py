@@ -1,1 +1,0 @@
-"""Engines that run the pipeline's batches somewhere else than this process."""
