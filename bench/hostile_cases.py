@@ -315,10 +315,10 @@ def _(w: Path) -> Outcome:
 HANG_SCRIPT = """
 import sys, time
 from pipeline.config import PipelineConfig
-from pipeline.registry import Stage, factory
+from pipeline.registry import Stage, stage
 from pipeline.batch.runner import run_corpus
 
-@factory("hang_on_marker", requires=("text",), assigns=())
+@stage("hang_on_marker", requires=("text",), assigns=())
 def make(config):
     class Hang(Stage):
         name = "hang_on_marker"

@@ -27,7 +27,6 @@ from pipeline.evaluation.ner import GoldSentence, evaluate_ner, read_gold  # noq
 from pipeline.pipeline import Pipeline  # noqa: E402
 from pipeline.training.entity_heads import RECIPES, heldout_split  # noqa: E402
 
-
 # the convention profile each training file is annotated in; the rest are scored in the default
 PROFILES = {"msra_val.bio": "peoples_daily", "peoples_daily_dev.bio": "peoples_daily",
             "cluener_train.jsonl": "cluener"}

@@ -39,20 +39,20 @@ def main() -> None:
     seconds: dict[str, float] = defaultdict(float)
     for k in range(0, len(texts), 128):
         batch = [nlp.make_article(t, source=f"bench:{k + i}") for i, t in enumerate(texts[k : k + 128])]
-        for name, component in nlp.components:
+        for name, stage in nlp.stages:
             start = time.perf_counter()
-            if getattr(component, "batched", False):
-                component.pipe(batch)
+            if getattr(stage, "batched", False):
+                stage.pipe(batch)
             else:
                 for article in batch:
-                    component(article)
+                    stage(article)
             seconds[name] += time.perf_counter() - start
     total = sum(seconds.values())
     chars = sum(len(t) for t in texts)
     print(f"{len(texts)} articles, {chars:,} characters, one core; total {total:.2f} s ({chars / total:,.0f} chars/s)")
     print(f"\n| {'stage':<10} | {'seconds':>8} | {'share':>6} |")
     print(f"|{'-' * 12}|{'-' * 9}:|{'-' * 7}:|")
-    for name, _ in nlp.components:
+    for name, _ in nlp.stages:
         print(f"| {name:<10} | {seconds[name]:8.2f} | {seconds[name] / total:6.1%} |")
 
 

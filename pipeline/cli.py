@@ -193,17 +193,17 @@ def _default_output(inputs: list[str]) -> Path:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.batch.runner import default_workers, parse_shard, run_corpus
     from pipeline.io.readers import expand_inputs
     from pipeline.pipeline import Pipeline
-    from pipeline.batch.runner import default_workers, parse_shard, run_corpus
 
     config = _config(args)
     expand_inputs(args.inputs)  # fail fast on a missing input, before loading models
     output = Path(args.output) if args.output else _default_output(args.inputs)
     shard = parse_shard(args.shard) if args.shard else None
-    from pipeline.io.output_paths import check_output_paths, ensure_writable
     from pipeline.batch.manifest import manifest_path
     from pipeline.batch.runner import default_rejects_path
+    from pipeline.io.output_paths import check_output_paths, ensure_writable
 
     rejects = Path(args.rejects) if getattr(args, "rejects", None) else default_rejects_path(output)
     # an output over or inside the inputs is refused before anything is opened for writing
@@ -250,11 +250,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
-    from pipeline.explore.entity_index import entity_index, write_index
+    from pipeline.explore.entity_index import COLUMNS, entity_index
     from pipeline.io.jsonl import read_records
+    from pipeline.io.tables import write_table
 
     rows = entity_index(read_records(args.file), include_numeric=args.numeric, include_titles=args.titles)
-    write_index(rows, args.output)
+    write_table(rows, COLUMNS, args.output)
     print(f"{len(rows)} entities from {args.file} written to {args.output}", file=sys.stderr)
     return EXIT_OK
 
@@ -268,10 +269,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from pipeline.io.annotations import import_annotations
-    from pipeline.io.output_paths import check_output_paths
-    from pipeline.io.jsonl import JsonlWriter
     from pipeline.batch.runner import default_rejects_path
+    from pipeline.io.annotations import import_annotations
+    from pipeline.io.jsonl import JsonlWriter
+    from pipeline.io.output_paths import check_output_paths
 
     output = Path(args.output)
     rejects = default_rejects_path(output)
@@ -293,8 +294,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_idf(args: argparse.Namespace) -> int:
-    from pipeline.training.idf import build_idf
     from pipeline.io.readers import expand_inputs
+    from pipeline.training.idf import build_idf
 
     config = _config(args)
     expand_inputs(args.inputs)
@@ -388,8 +389,8 @@ def cmd_eval_seg(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from pipeline.io.jsonl import read_records
     from pipeline.explore.render import article_rich
+    from pipeline.io.jsonl import read_records
 
     chosen = None
     for i, article in enumerate(read_records(args.file)):

@@ -1,4 +1,4 @@
-"""The :class:`Pipeline`: named components over one :class:`~pipeline.record.Article`.
+"""The :class:`Pipeline`: named stages over one :class:`~pipeline.record.Article`.
 
 ``pipeline.load()`` builds one; ``nlp(text)`` annotates a string, ``nlp.pipe(texts)``
 a stream (batched, so the neural tagger sees many sentences at once), and
@@ -12,11 +12,11 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, Literal
 
+from pipeline.batch.limits import StageTimeout, time_limit
 from pipeline.config import PipelineConfig
 from pipeline.errors import ConfigError, InputError, PipelineError
-from pipeline.limits import StageTimeout, time_limit
 from pipeline.record import SCHEMA_VERSION, Article, Rejected, article_id
-from pipeline.registry import Component, get_factory
+from pipeline.registry import Stage, get_stage_spec
 from pipeline.version import __version__
 
 log = logging.getLogger(__name__)
@@ -38,43 +38,52 @@ class Pipeline:
 
         self.config = config or PipelineConfig()
         available = {"id", "source", "title", "text"}
-        self.components: list[tuple[str, Component]] = []
+        self.stages: list[tuple[str, Stage]] = []
         for name in self.config.components:
-            fac = get_factory(name)
-            missing = [r for r in fac.requires if r not in available]
+            spec = get_stage_spec(name)
+            missing = [r for r in spec.requires if r not in available]
             if missing:
                 raise ConfigError(
-                    f"component {name!r} requires {missing}, which no earlier component assigns; "
-                    f"put a component that provides them before {name!r} in 'components'"
+                    f"stage {name!r} requires {missing}, which no earlier stage assigns; "
+                    f"put a stage that provides them before {name!r} in 'components'"
                 )
-            self.components.append((name, fac.build(self.config)))
-            available.update(fac.assigns)
+            self.stages.append((name, spec.build(self.config)))
+            available.update(spec.assigns)
         models: dict[str, Any] = {}
-        for _, component in self.components:
-            describe = getattr(component, "describe", None)
+        for _, built in self.stages:
+            describe = getattr(built, "describe", None)
             if describe:
                 models.update(describe())
         self.meta: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "pipeline_version": __version__,
             "config_hash": self.config.hash(),
-            "components": list(self.config.components),
+            "components": list(self.config.components),  # schema v1's name for the list of stages
             "models": models,
         }
 
     # ------------------------------------------------------------ structure
     @property
-    def component_names(self) -> list[str]:
-        return [name for name, _ in self.components]
+    def stage_names(self) -> list[str]:
+        return [name for name, _ in self.stages]
 
-    def get(self, name: str) -> Component:
-        for comp_name, component in self.components:
-            if comp_name == name:
-                return component
-        raise KeyError(f"no component {name!r} in this pipeline; it has {self.component_names}")
+    @property
+    def components(self) -> list[tuple[str, Stage]]:
+        """The stages as ``(name, stage)``: the name that ``config.components`` and spaCy use."""
+        return self.stages
+
+    @property
+    def component_names(self) -> list[str]:
+        return self.stage_names
+
+    def get(self, name: str) -> Stage:
+        for stage_name, built in self.stages:
+            if stage_name == name:
+                return built
+        raise KeyError(f"no stage {name!r} in this pipeline; it has {self.stage_names}")
 
     def __repr__(self) -> str:
-        return f"Pipeline({' > '.join(self.component_names)})"
+        return f"Pipeline({' > '.join(self.stage_names)})"
 
     # --------------------------------------------------------------- input
     def make_article(
@@ -110,20 +119,20 @@ class Pipeline:
         results: list[Article | Rejected] = list(articles)
         alive = list(range(len(articles)))
         limit = self.config.input.timeout_s
-        for name, component in self.components:
-            if getattr(component, "batched", False):
+        for name, stage in self.stages:
+            if getattr(stage, "batched", False):
                 # the whole batch gets one article's limit: over it (or on any failure) every article
                 # is rerun alone under its own limit, so no article ever has more than its own time
                 try:
                     with time_limit(limit):
-                        component.pipe([results[i] for i in alive])  # type: ignore[misc]
+                        stage.pipe([results[i] for i in alive])  # type: ignore[misc]
                     continue
                 except Exception:  # rerun one by one to find the article that broke it (or took the time)
                     log.debug("batched stage %s failed or ran over %g s; isolating", name, limit, exc_info=True)
             for i in alive:
                 try:
                     with time_limit(limit):
-                        component(results[i])  # type: ignore[arg-type]
+                        stage(results[i])  # type: ignore[arg-type]
                 except StageTimeout:
                     results[i] = Rejected(results[i].source, f"timeout: stage {name!r} took longer than {limit:g} s "
                                           "(input.timeout_s)", results[i].id)

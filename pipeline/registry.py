@@ -1,37 +1,28 @@
-"""Component registry in the spirit of spaCy's ``@Language.factory``.
+"""The stage registry, in the spirit of spaCy's ``@Language.factory``.
 
-A factory is registered by name with what its component requires and assigns; the
-pipeline builds components from one :class:`~pipeline.config.PipelineConfig`.
+A *stage* is one step of the pipeline (clean, sentences, entities, tokens, keywords, summary).
+``@stage(name, requires=..., assigns=...)`` registers the function that builds it from one
+:class:`~pipeline.config.PipelineConfig`; the :class:`StageSpec` it records is what the
+pipeline checks the order of stages against. The config's ``components`` list (the public
+name, as in ``--components`` and ``pipeline.load(components=...)``) names the stages to run.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from pipeline.config import PipelineConfig
 from pipeline.errors import ConfigError
 from pipeline.record import Article
 
 
-class Component(Protocol):
-    """What every stage provides.
-
-    A stage with ``batched = True`` gets whole batches through ``pipe`` (the NER stage
-    does, so the tagger sees sentences of many articles at once); it must overwrite,
-    not accumulate, what it assigns so that a failed batch can be rerun article by article.
-    """
-
-    name: str
-    batched: bool
-
-    def __call__(self, article: Article) -> Article: ...
-
-    def pipe(self, articles: list[Article]) -> list[Article]: ...
-
-
 class Stage:
-    """Convenience base: a stage that handles one article at a time."""
+    """What every stage provides, and a base for stages that handle one article at a time.
+
+    A stage with ``batched = True`` gets whole batches through ``pipe`` (the entity stage
+    does, so the tagger sees sentences of many articles at once); it must overwrite, not
+    accumulate, what it assigns so that a failed batch can be rerun article by article.
+    """
 
     name = "stage"
     batched = False
@@ -48,33 +39,33 @@ class Stage:
 
 
 @dataclass(frozen=True)
-class Factory:
+class StageSpec:
+    """A registered stage: how to build it, and the record fields it requires and assigns."""
+
     name: str
-    build: Callable[[PipelineConfig], Component]
+    build: Callable[[PipelineConfig], Stage]
     requires: tuple[str, ...]
     assigns: tuple[str, ...]
 
 
-_FACTORIES: dict[str, Factory] = {}
+_STAGES: dict[str, StageSpec] = {}
 
 
-def factory(
+def stage(
     name: str, *, requires: tuple[str, ...] = (), assigns: tuple[str, ...] = ()
-) -> Callable[[Callable[[PipelineConfig], Component]], Callable[[PipelineConfig], Component]]:
-    """Register ``build(config) -> component`` under ``name``."""
+) -> Callable[[Callable[[PipelineConfig], Stage]], Callable[[PipelineConfig], Stage]]:
+    """Register ``build(config) -> stage`` under ``name``."""
 
-    def register(build: Callable[[PipelineConfig], Component]) -> Callable[[PipelineConfig], Component]:
-        _FACTORIES[name] = Factory(name, build, tuple(requires), tuple(assigns))
+    def register(build: Callable[[PipelineConfig], Stage]) -> Callable[[PipelineConfig], Stage]:
+        _STAGES[name] = StageSpec(name, build, tuple(requires), tuple(assigns))
         return build
 
     return register
 
 
-def get_factory(name: str) -> Factory:
-    """The factory registered as ``name``; the built-in stages register when :class:`Pipeline` is built."""
+def get_stage_spec(name: str) -> StageSpec:
+    """The stage registered as ``name``; the built-in stages register when :class:`Pipeline` is built."""
     try:
-        return _FACTORIES[name]
+        return _STAGES[name]
     except KeyError:
-        raise ConfigError(
-            f"unknown component {name!r}; registered components: {', '.join(sorted(_FACTORIES))}"
-        ) from None
+        raise ConfigError(f"unknown stage {name!r}; registered stages: {', '.join(sorted(_STAGES))}") from None

@@ -1,8 +1,8 @@
 """The abstractive summarizer through its real loading code, on a tiny random model built here."""
 import pytest
+from conftest import SAMPLES
 
 import pipeline
-from conftest import SAMPLES
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")

@@ -15,13 +15,13 @@ def test_api_load_and_call_returns_a_record(nlp):
 
 def test_api_components_can_be_chosen_like_stanza_processors():
     seg = pipeline.load("clean,sentences,tokens")
-    assert seg.component_names == ["clean", "sentences", "tokens"]
+    assert seg.stage_names == seg.component_names == ["clean", "sentences", "tokens"]
     rec = seg("腾讯发布财报。")
     assert rec.tokens and rec.entities == [] and rec.summary.text == ""
 
 
 def test_api_unknown_or_misordered_components_fail_clearly():
-    with pytest.raises(ConfigError, match="unknown component 'sentiment'"):
+    with pytest.raises(ConfigError, match="unknown stage 'sentiment'"):
         pipeline.load("clean,sentiment")
     with pytest.raises(ConfigError, match="requires"):
         pipeline.load("clean,tokens")

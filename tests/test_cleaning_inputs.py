@@ -2,9 +2,9 @@
 import random
 
 import pytest
+from conftest import ROOT
 
 import pipeline
-from conftest import ROOT
 from pipeline.config import InputConfig
 from pipeline.io.readers import read_inputs
 from pipeline.record import Article, Rejected

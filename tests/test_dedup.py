@@ -3,9 +3,9 @@ import json
 import pytest
 
 import pipeline
+from pipeline.batch.dedup import DuplicateIndex
 from pipeline.cli import main
 from pipeline.config import DedupConfig
-from pipeline.batch.dedup import DuplicateIndex
 
 STORY = [
     "11月13日，腾讯控股公布2024年第三季度业绩。财报显示，腾讯第三季度营收为1671.93亿元，同比增长8%。",

@@ -145,8 +145,8 @@ def test_a_minimum_score_drops_unsure_model_spans_only():
 
 def test_gazetteer_matches_at_the_very_end_of_a_text():
     """A longer entry starting near the end used to slice to a shorter known name (IndexError)."""
-    from pipeline.resources import resource_files
     from pipeline.backends.gazetteer import Gazetteer
+    from pipeline.resources import resource_files
 
     gazetteer = Gazetteer(resource_files("gazetteer"))
     for text in ("访问中国", "中国", "他来自中华"):

@@ -1,6 +1,8 @@
 """The entity stage's parts, each alone and without the LAC model: resolver, post-edits, profiles, patterns."""
 import pytest
 
+from pipeline.backends.gazetteer import Gazetteer, load_aliases
+from pipeline.backends.person_names import load_surnames
 from pipeline.errors import ConfigError, ResourceError
 from pipeline.record import Entity
 from pipeline.resources import resource_files
@@ -11,8 +13,6 @@ from pipeline.stages.entities.post_edits import POST_EDITS, EditContext, check_e
 from pipeline.stages.entities.profiles import get_profile, load_profiles
 from pipeline.stages.entities.resolver import check_precedence, resolve
 from pipeline.stages.entities.sources import SOURCES
-from pipeline.backends.gazetteer import Gazetteer, load_aliases
-from pipeline.backends.person_names import load_surnames
 
 RANK = check_precedence(["gazetteer", "rule", "model"])
 

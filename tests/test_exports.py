@@ -3,9 +3,9 @@ import json
 
 import pytest
 import spacy
+from conftest import SAMPLES
 from spacy.tokens import DocBin
 
-from conftest import SAMPLES
 from pipeline.cli import main
 from pipeline.io.jsonl import read_records
 

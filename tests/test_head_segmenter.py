@@ -1,10 +1,10 @@
 """The segmentation head as a tokens backend, lexicon constraints, POS, and the Traditional view."""
 import pytest
 
+from pipeline.backends.head_segmenter import HeadSegmenter, Lexicon, fill_gaps, split_whitespace
 from pipeline.config import PipelineConfig
 from pipeline.pipeline import Pipeline
 from pipeline.record import Article
-from pipeline.backends.head_segmenter import HeadSegmenter, Lexicon, fill_gaps, split_whitespace
 from pipeline.text.script import FLAG, simplified_view, to_simplified, view_of
 
 

@@ -5,12 +5,14 @@ import pytest
 
 datasets = pytest.importorskip("datasets")
 
-import pipeline  # noqa: E402
 from conftest import SAMPLES  # noqa: E402
+
+import pipeline  # noqa: E402
+from pipeline.batch.hf_map import annotate_dataset  # noqa: E402
 from pipeline.cli import main  # noqa: E402
-from pipeline.io.hf_datasets import annotate_dataset, from_row  # noqa: E402
-from pipeline.io.readers import read_inputs  # noqa: E402
+from pipeline.io.hf_datasets import from_row  # noqa: E402
 from pipeline.io.jsonl import read_records  # noqa: E402
+from pipeline.io.readers import read_inputs  # noqa: E402
 from pipeline.record import Article  # noqa: E402
 
 ROWS = [json.loads(line) for line in (SAMPLES / "newswire.jsonl").read_text(encoding="utf-8").splitlines()]

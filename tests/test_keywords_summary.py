@@ -1,9 +1,9 @@
 import json
 
 import pytest
+from conftest import SAMPLES, assert_spans_exact, shared_file
 
 import pipeline
-from conftest import SAMPLES, assert_spans_exact, shared_file
 from pipeline.cli import main
 from pipeline.io.readers import read_inputs
 from pipeline.record import Article

@@ -4,8 +4,8 @@ import filecmp
 import pytest
 from conftest import SHARED
 
-from pipeline.errors import ResourceError
 from pipeline.backends.person_names import load_name_model, person_blocks, split_name_run
+from pipeline.errors import ResourceError
 
 
 @pytest.fixture(scope="module")

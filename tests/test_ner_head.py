@@ -5,19 +5,11 @@ import numpy as np
 import pytest
 from conftest import SHARED
 
+from pipeline.backends.crf import NEG, allowed_transitions, bioes_spans, bioes_tags, transition_groups, viterbi_padded
+from pipeline.backends.lac_tagger import FEATURES, LacEncoder, get_lac_tagger
+from pipeline.backends.tagging_heads import HeadTagger, TaggingHead
 from pipeline.evaluation.ner import GoldSentence
 from pipeline.resources import resolve
-from pipeline.backends.lac_tagger import FEATURES, LacEncoder, get_lac_tagger
-from pipeline.backends.tagging_heads import (
-    NEG,
-    HeadTagger,
-    TaggingHead,
-    _transition_groups,
-    allowed_transitions,
-    bioes_spans,
-    bioes_tags,
-    viterbi_padded,
-)
 
 SENTENCES = ["阿里巴巴集团首席执行官戴珊今天在杭州宣布了新计划。", "中美两国元首在北京会谈。", "他说", "新华社记者报道。"]
 
@@ -73,7 +65,7 @@ def test_padded_viterbi_finds_the_best_path_of_every_length():
     padded = rng.normal(size=(len(lengths), 5, k)).astype(np.float32)
     args = (padded, lengths, start.astype(np.float32), trans.astype(np.float32), end.astype(np.float32))
     dense = viterbi_padded(*args)
-    grouped = viterbi_padded(*args, _transition_groups(trans.astype(np.float32)))
+    grouped = viterbi_padded(*args, transition_groups(trans.astype(np.float32)))
     for row, n in enumerate(lengths):
         assert dense[row, :n].tolist() == grouped[row, :n].tolist() == brute_force(padded[row, :n], start, trans, end)
 
@@ -87,7 +79,7 @@ def test_grouped_viterbi_equals_the_full_one_under_bioes():
     lengths = rng.integers(1, 40, size=64)
     padded = rng.normal(size=(64, lengths.max(), len(tags))).astype(np.float32) * 3
     full = viterbi_padded(padded, lengths, start, trans, end)
-    grouped = viterbi_padded(padded, lengths, start, trans, end, _transition_groups(trans))
+    grouped = viterbi_padded(padded, lengths, start, trans, end, transition_groups(trans))
     assert all(full[r, :n].tolist() == grouped[r, :n].tolist() for r, n in enumerate(lengths))
 
 
@@ -212,9 +204,10 @@ def test_heads_beat_raw_lac_on_msra_test():
 
 
 def test_compiled_and_numpy_paths_agree_on_the_shipped_heads(monkeypatch):
+    import pipeline.backends.crf as crf
     import pipeline.backends.tagging_heads as module
 
-    if module._viterbi_many is None:
+    if crf._viterbi_many is None:
         pytest.skip("numba is not installed: only the numpy path exists")
     tagger = module.get_head_tagger((str(resolve("ner/news.npz")), str(resolve("ner/cluener.npz"))))
     texts = SENTENCES * 3 + ["戴珊说，淘宝直播和点淘由道方和千城负责。", "国务院总理李强在北京会见美国国务卿。"]
@@ -223,7 +216,7 @@ def test_compiled_and_numpy_paths_agree_on_the_shipped_heads(monkeypatch):
     tokens = lac.token_ids(texts[0])[None]
     head = tagger.heads[1]
     fast = head.sparse_scores(tokens)
-    monkeypatch.setattr(module, "_FORCE_NUMPY", True)
+    monkeypatch.setattr(crf, "FORCE_NUMPY", True)
     np.testing.assert_allclose(head.sparse_scores(tokens), fast, rtol=1e-5, atol=1e-4)
     assert tagger.predict(texts) == compiled
 
@@ -255,9 +248,9 @@ def crf_only_head(name, labels, rng):
 
 @pytest.mark.parametrize("force_numpy", [False, True])
 def test_span_scores_are_the_crf_marginals(monkeypatch, force_numpy):
-    import pipeline.backends.tagging_heads as module
+    import pipeline.backends.crf as crf
 
-    monkeypatch.setattr(module, "_FORCE_NUMPY", force_numpy)
+    monkeypatch.setattr(crf, "FORCE_NUMPY", force_numpy)
     rng = np.random.default_rng(5)
     head = crf_only_head("toy", ["PER"], rng)
     tags, k = head.tags, len(head.tags)
@@ -275,10 +268,10 @@ def test_span_scores_are_the_crf_marginals(monkeypatch, force_numpy):
 
 @pytest.mark.parametrize("force_numpy", [False, True])
 def test_word_ends_are_the_decoded_words_with_gaps_as_characters(monkeypatch, force_numpy):
-    import pipeline.backends.tagging_heads as module
+    import pipeline.backends.crf as crf
     from pipeline.backends.head_segmenter import fill_gaps
 
-    monkeypatch.setattr(module, "_FORCE_NUMPY", force_numpy)
+    monkeypatch.setattr(crf, "FORCE_NUMPY", force_numpy)
     rng = np.random.default_rng(7)
     head = crf_only_head("seg", ["W"], rng)
     k = len(head.tags)

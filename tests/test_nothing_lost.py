@@ -18,13 +18,13 @@ import pytest
 from conftest import ROOT
 from test_runner import by_id, lines, make_corpus
 
+from pipeline.batch.runner import run_corpus
 from pipeline.cli import main
 from pipeline.config import PipelineConfig
 from pipeline.errors import UsageError
 from pipeline.io.readers import read_inputs
 from pipeline.record import Article
-from pipeline.registry import Stage, factory
-from pipeline.batch.runner import run_corpus
+from pipeline.registry import Stage, stage
 
 CHEAP = PipelineConfig().with_overrides(["components=clean,sentences"])
 STORY = "国家统计局发布数据，十月份社会消费品零售总额同比增长百分之四点八，增速比上月加快。"
@@ -144,7 +144,7 @@ def test_an_article_over_max_chars_can_be_split_into_parts(tmp_path):
 
 
 # ---------------------------------------------------------------- time limits in batches
-@factory("test_slow_batched", requires=("text",), assigns=())
+@stage("test_slow_batched", requires=("text",), assigns=())
 def _make_slow_batched(config):
     class SlowBatched(Stage):
         name = "test_slow_batched"

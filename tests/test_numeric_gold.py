@@ -2,9 +2,9 @@
 import re
 
 import pytest
+from conftest import ROOT
 
 import pipeline
-from conftest import ROOT
 from pipeline.evaluation.ner import score
 
 GOLD = ROOT / "tests" / "data" / "numeric_temporal_gold.txt"

@@ -41,8 +41,9 @@ def test_guards_and_trigger_only_skip_work(monkeypatch):
     """The quick pre-checks never change what the rules find."""
     import re
 
-    import pipeline.backends.numeric_rules as rules
     from conftest import SAMPLES
+
+    import pipeline.backends.numeric_rules as rules
 
     texts = [line for path in sorted(SAMPLES.iterdir()) for line in path.read_text(encoding="utf-8").splitlines()]
     texts += ["今天上午9点", "星期五下午", "耗时两小时", "近八成", "US$5", "第十四届", "上半年", "春节期间", "周日", "１２：３０"]

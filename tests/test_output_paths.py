@@ -6,10 +6,10 @@ import os
 
 import pytest
 
+from pipeline.batch.runner import run_corpus
 from pipeline.config import PipelineConfig
 from pipeline.errors import UsageError
 from pipeline.io.output_paths import OutputLock, check_output_paths
-from pipeline.batch.runner import run_corpus
 
 LINES = [{"id": str(i), "text": f"第{i}篇：阿里巴巴集团总裁戴珊发布内部信，宣布淘宝直播组织调整。"} for i in range(3)]
 

@@ -6,16 +6,16 @@ import json
 
 import jsonschema
 import pytest
+from conftest import ROOT
 from hypothesis import event, given
 from hypothesis import strategies as st
 
 import pipeline
-from conftest import ROOT
+from pipeline.backends.numeric_rules import find_numeric
 from pipeline.config import CleanConfig
 from pipeline.errors import InputError
 from pipeline.record import Article
 from pipeline.stages.clean import Cleaner
-from pipeline.backends.numeric_rules import find_numeric
 from pipeline.stages.sentences import split_sentences
 
 SCHEMA = jsonschema.Draft202012Validator(json.loads((ROOT / "docs" / "article.schema.json").read_text(encoding="utf-8")))
@@ -123,9 +123,9 @@ def test_property_each_stage_alone_keeps_offsets_exact(full, text):
         article = full.make_article(text)
     except InputError:
         return
-    for name, component in full.components:
+    for name, stage in full.stages:
         try:
-            component(article)
+            stage(article)
         except InputError:
             return
         if name != "clean":

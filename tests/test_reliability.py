@@ -11,14 +11,14 @@ import sys
 import time
 
 import pytest
+from conftest import ROOT
+from test_runner import by_id, lines, make_corpus
 
 import pipeline
-from conftest import ROOT
+from pipeline.batch.runner import run_corpus
 from pipeline.config import PipelineConfig
 from pipeline.record import Article, Rejected
-from pipeline.registry import Stage, factory
-from pipeline.batch.runner import run_corpus
-from test_runner import by_id, lines, make_corpus
+from pipeline.registry import Stage, stage
 
 CLI = [sys.executable, "-m", "pipeline", "run"]
 
@@ -170,7 +170,7 @@ class _Sleepy(Stage):
         return article
 
 
-@factory("sleepy", requires=("text",))
+@stage("sleepy", requires=("text",))
 def _make_sleepy(config: PipelineConfig) -> _Sleepy:
     return _Sleepy()
 

@@ -4,8 +4,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import SAMPLES
+
 from pipeline.cli import main
 from pipeline.io.jsonl import JsonlWriter
 from pipeline.record import Article, Entity, Summary

@@ -1,8 +1,8 @@
 import json
 
 import pytest
-
 from conftest import SHARED
+
 from pipeline.evaluation.rouge import corpus_rouge, lcs_length, rouge_pair
 
 PAIRS = [

@@ -7,8 +7,8 @@ import sys
 import time
 
 import pytest
-
 from conftest import ROOT, SAMPLES
+
 from pipeline.batch.resume import repair_tail
 from pipeline.batch.runner import in_shard, run_corpus
 

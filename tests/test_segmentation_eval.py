@@ -3,9 +3,9 @@ import json
 import pytest
 from conftest import shared_file
 
+from pipeline.backends.jieba_segmenter import JiebaSegmenter, merge_runs
 from pipeline.cli import main
 from pipeline.evaluation.segmentation import evaluate_segmentation, read_sighan_gold
-from pipeline.backends.jieba_segmenter import JiebaSegmenter, merge_runs
 
 
 @pytest.mark.parametrize(

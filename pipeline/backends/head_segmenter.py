@@ -35,9 +35,15 @@ from itertools import pairwise
 
 import numpy as np
 
+from pipeline.backends.jieba_segmenter import (
+    LEXICON_MODES,
+    fallback_pos,
+    jieba_freq_table,
+    jieba_pos_table,
+    read_lexicon,
+)
 from pipeline.errors import ConfigError
 from pipeline.resources import resolve
-from pipeline.backends.jieba_segmenter import LEXICON_MODES, fallback_pos, jieba_freq_table, jieba_pos_table, read_lexicon
 
 DEFAULT_HEAD = "seg/pku.npz"
 JOIN_MIN = 2  # lexicon words shorter than this are never joined

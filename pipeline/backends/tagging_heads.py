@@ -12,7 +12,7 @@ small linear-chain CRF trained on the public splits that reads, at every charact
 * the characters in a window of ±``char_window`` and the character bigrams around it,
   each a learned score per tag (a table lookup, no arithmetic to speak of);
 
-and decodes BIOES tags with learned transitions. Heads are ``.npz`` files in
+and decodes BIOES tags with learned transitions (:mod:`pipeline.backends.crf`). Heads are ``.npz`` files in
 ``models/ner/`` made by ``python -m pipeline.training.entity_heads`` (see models/README.md
 for the data and the command). Inference is numpy; numba (a dependency) compiles the
 table lookups and the Viterbi, and the numpy code stands in where numba is missing.
@@ -26,12 +26,25 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.backends import crf
+from pipeline.backends.crf import (
+    NEG,
+    Span,
+    allowed_sources,
+    allowed_transitions,
+    bioes_spans,
+    bioes_tags,
+    compile_kernel,
+    transition_groups,
+    viterbi_padded,
+)
+from pipeline.backends.lac_tagger import LacEncoder
 from pipeline.errors import ResourceError
-from pipeline.backends.lac_tagger import LacEncoder, backtrack
 
-Span = tuple[int, int, str]
+__all__ = ["NEG", "HeadTagger", "TaggingHead", "allowed_transitions", "bioes_spans", "bioes_tags", "fold",
+           "get_head_tagger", "span_probabilities"]
+
 ScoredSpan = tuple[int, int, str, float]  # a span and the CRF's marginal probability of it
-NEG = -1.0e4  # score of a transition the tag scheme forbids
 # Full-width ASCII folds to half-width before the character lookups (the cleaning stage
 # does the same to article text; the training sets keep full-width digits and letters).
 FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -39,50 +52,6 @@ FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 def fold(text: str) -> str:
     return text.translate(FOLD)
-
-
-def bioes_tags(labels: list[str]) -> list[str]:
-    return ["O"] + [f"{prefix}-{label}" for label in labels for prefix in "BIES"]
-
-
-def allowed_transitions(tags: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """BIOES constraints as (start, transitions[previous, next], end) masks."""
-    def parts(tag: str) -> tuple[str, str]:
-        return ("O", "") if tag == "O" else (tag[0], tag[2:])
-
-    k = len(tags)
-    trans = np.zeros((k, k), dtype=bool)
-    for i, a in enumerate(tags):
-        pa, la = parts(a)
-        for j, b in enumerate(tags):
-            pb, lb = parts(b)
-            trans[i, j] = (pa in "OES" and pb in "OBS") or (pa in "BI" and pb in "IE" and la == lb)
-    start = np.array([parts(t)[0] in "OBS" for t in tags])
-    end = np.array([parts(t)[0] in "OES" for t in tags])
-    return start, trans, end
-
-
-def bioes_spans(path: np.ndarray, tags: list[str]) -> list[Span]:
-    """Spans of a BIOES tag path (tag 0 is O; a broken entity is dropped)."""
-    spans: list[Span] = []
-    begin = -1
-    previous = -2
-    path = np.asarray(path)
-    for i in np.flatnonzero(path).tolist():  # only the tagged positions: most characters are O
-        if i != previous + 1:
-            begin = -1  # an O came between
-        previous = i
-        tag = tags[path[i]]
-        prefix = tag[0]
-        if prefix == "S":
-            spans.append((i, i + 1, tag[2:]))
-            begin = -1
-        elif prefix == "B":
-            begin = i
-        elif prefix == "E" and begin >= 0:
-            spans.append((begin, i + 1, tag[2:]))
-            begin = -1
-    return spans
 
 
 @dataclass
@@ -105,8 +74,8 @@ class TaggingHead:
 
     def __post_init__(self) -> None:
         self.char_window = (self.char_tables.shape[0] - 1) // 2
-        self._sources = _transition_groups(self.transitions)
-        self._source_lists = _allowed_sources(self.transitions)
+        self._sources = transition_groups(self.transitions)
+        self._source_lists = allowed_sources(self.transitions)
         self._transitions_t = np.ascontiguousarray(self.transitions.T, dtype=np.float32)
         self.start = np.ascontiguousarray(self.start, dtype=np.float32)
         self.end = np.ascontiguousarray(self.end, dtype=np.float32)
@@ -193,7 +162,7 @@ class TaggingHead:
     def sparse_scores(self, tokens: np.ndarray) -> np.ndarray:
         """Character-window and bigram scores for a batch of equal-length token id rows: (batch, time, tags)."""
         batch, steps = tokens.shape
-        if _sparse_sum is not None and not _FORCE_NUMPY:
+        if _sparse_sum is not None and not crf.FORCE_NUMPY:
             scores = np.zeros((batch, steps, len(self.tags)), dtype=np.float32)
             _sparse_sum(np.ascontiguousarray(tokens, dtype=np.int64), self._char_of_token, self._gram_keys,
                         self._gram_values, self.vocab_size, self._char_tables, self._bigram_tables, self._offsets,
@@ -226,10 +195,8 @@ class TaggingHead:
         if offsets[-1] == 0:
             return None
         flat = np.ascontiguousarray(np.concatenate([e for e in emissions if len(e)]), dtype=np.float32)
-        if _viterbi_many is not None and not _FORCE_NUMPY:
-            sources, counts = self._source_lists
-            paths = _viterbi_many(flat, offsets, self.start, self._transitions_t, sources, counts, self.end)
-        else:
+        paths = crf.viterbi_many(flat, offsets, self.start, self._transitions_t, self.end, self._source_lists)
+        if paths is None:
             paths = np.concatenate([p for p in self._paths_numpy(emissions, chunk) if len(p)])
         return lengths, offsets, flat, paths
 
@@ -299,52 +266,6 @@ class TaggingHead:
         return paths
 
 
-_FORCE_NUMPY = False  # tests flip this to check that both decoders agree
-
-
-def _viterbi_many_py(emissions, offsets, start, transitions_t, sources, counts, end):  # pragma: no cover - compiled
-    """Viterbi for many sentences laid end to end in ``emissions`` (numba-compiled when numba is present).
-
-    ``transitions_t[next, previous]``; ``sources[next, :counts[next]]`` are the allowed previous tags.
-    """
-    k = emissions.shape[1]
-    paths = np.empty(emissions.shape[0], dtype=np.int64)
-    score = np.empty(k, dtype=np.float32)
-    moved = np.empty(k, dtype=np.float32)
-    for s in range(offsets.shape[0] - 1):
-        first, last = offsets[s], offsets[s + 1]
-        if last == first:
-            continue
-        back = np.empty((last - first, k), dtype=np.int16)
-        for j in range(k):
-            score[j] = start[j] + emissions[first, j]
-        for t in range(first + 1, last):
-            for j in range(k):
-                best = -3.0e38
-                arg = 0
-                for q in range(counts[j]):
-                    i = sources[j, q]
-                    value = score[i] + transitions_t[j, i]
-                    if value > best:
-                        best = value
-                        arg = i
-                moved[j] = best + emissions[t, j]
-                back[t - first, j] = arg
-            for j in range(k):
-                score[j] = moved[j]
-        best = -3.0e38
-        arg = 0
-        for j in range(k):
-            value = score[j] + end[j]
-            if value > best:
-                best = value
-                arg = j
-        paths[last - 1] = arg
-        for t in range(last - 1, first, -1):
-            paths[t - 1] = back[t - first, paths[t]]
-    return paths
-
-
 def _sparse_sum_py(tokens, char_of_token, gram_keys, gram_values, vocab_size, char_tables, gram_tables, offsets,
                    out):  # pragma: no cover - compiled
     """out[b, t] += the character-window and bigram rows of position t (id 0 outside the sentence).
@@ -382,179 +303,17 @@ def _sparse_sum_py(tokens, char_of_token, gram_keys, gram_values, vocab_size, ch
             out[b, t, :] = row
 
 
-def _compile(function, fastmath: bool = False):
-    """numba-compiled ``function`` (cached on disk where a cache folder is writable), or None."""
-    try:
-        import numba
-    except ImportError:  # pragma: no cover - numba is a dependency; the numpy code stands in
-        return None
-    try:
-        return numba.njit(cache=True, nogil=True, fastmath=fastmath)(function)
-    except RuntimeError:  # pragma: no cover - no writable cache location (read-only install)
-        return numba.njit(cache=False, nogil=True, fastmath=fastmath)(function)
-
-
-def _span_logp_py(emissions, offsets, paths, start, transitions, transitions_t, sources, counts, targets, tcounts,
-                  end, located, out):  # pragma: no cover - compiled
-    """out[n] = log P(the tags of span n) for spans ``located[n] = (sentence, start, end)``, sorted by sentence.
-
-    Scaled forward-backward over the allowed moves only: each step works in probabilities
-    renormalised to sum to one (their logs kept apart), so the inner loops multiply and
-    add, and only the emissions are exponentiated. The span's own tags come from ``paths``.
-    """
-    k = emissions.shape[1]
-    n = 0
-    total = located.shape[0]
-    move = np.exp(transitions.astype(np.float64))  # move[i, j]: NEG becomes 0
-    while n < total:
-        s = located[n, 0]
-        first, last = offsets[s], offsets[s + 1]
-        steps = last - first
-        emit = np.empty((steps, k), dtype=np.float64)
-        shift = np.empty(steps, dtype=np.float64)
-        for t in range(steps):
-            top = emissions[first + t, 0]
-            for j in range(1, k):
-                top = max(top, emissions[first + t, j])
-            shift[t] = top
-            for j in range(k):
-                emit[t, j] = np.exp(emissions[first + t, j] - top)
-        alpha = np.empty((steps, k), dtype=np.float64)
-        alpha_log = np.empty(steps, dtype=np.float64)  # log of what alpha[t] was divided by
-        beta = np.empty((steps, k), dtype=np.float64)
-        beta_log = np.empty(steps, dtype=np.float64)
-        acc = 0.0
-        for j in range(k):
-            alpha[0, j] = np.exp(start[j]) * emit[0, j]
-            acc += alpha[0, j]
-        for j in range(k):
-            alpha[0, j] /= acc
-        alpha_log[0] = shift[0] + np.log(acc)
-        for t in range(1, steps):
-            acc = 0.0
-            for j in range(k):
-                value = 0.0
-                for q in range(counts[j]):
-                    value += alpha[t - 1, sources[j, q]] * move[sources[j, q], j]
-                alpha[t, j] = value * emit[t, j]
-                acc += alpha[t, j]
-            for j in range(k):
-                alpha[t, j] /= acc
-            alpha_log[t] = alpha_log[t - 1] + shift[t] + np.log(acc)
-        acc = 0.0
-        for j in range(k):
-            beta[steps - 1, j] = np.exp(end[j])
-            acc += alpha[steps - 1, j] * beta[steps - 1, j]
-        beta_log[steps - 1] = 0.0
-        logz = alpha_log[steps - 1] + np.log(acc)
-        for t in range(steps - 2, -1, -1):
-            acc = 0.0
-            for i in range(k):
-                value = 0.0
-                for q in range(tcounts[i]):
-                    j = targets[i, q]
-                    value += move[i, j] * emit[t + 1, j] * beta[t + 1, j]
-                beta[t, i] = value
-                acc += value
-            for i in range(k):
-                beta[t, i] /= acc
-            beta_log[t] = beta_log[t + 1] + shift[t + 1] + np.log(acc)
-        while n < total and located[n, 0] == s:
-            a, b = located[n, 1], located[n, 2]
-            tag = paths[first + a]
-            value = np.log(max(alpha[a, tag], 1e-300)) + alpha_log[a]
-            for t in range(a + 1, b):
-                value += transitions[paths[first + t - 1], paths[first + t]] + emissions[first + t, paths[first + t]]
-            tag = paths[first + b - 1]
-            out[n] = value + np.log(max(beta[b - 1, tag], 1e-300)) + beta_log[b - 1] - logz
-            n += 1
+_sparse_sum = compile_kernel(_sparse_sum_py)
 
 
 def span_probabilities(head: TaggingHead, flat: np.ndarray, offsets: np.ndarray, paths: np.ndarray,
                        located: np.ndarray) -> np.ndarray:
     """Marginal probabilities of the spans ``located`` (sentence, start, end) of a decoded batch."""
-    sources, counts = head._source_lists
     if not hasattr(head, "_target_lists"):
-        head._target_lists = _allowed_sources(np.ascontiguousarray(head.transitions.T))
-    targets, tcounts = head._target_lists
-    out = np.zeros(len(located), dtype=np.float64)
-    function = _span_logp if _span_logp is not None and not _FORCE_NUMPY else _span_logp_py
-    function(flat, offsets, np.ascontiguousarray(paths, dtype=np.int64), head.start,
-             np.ascontiguousarray(head.transitions, dtype=np.float32), head._transitions_t, sources, counts,
-             targets, tcounts, head.end, np.ascontiguousarray(located), out)
-    return np.minimum(np.exp(out), 1.0)
-
-
-_viterbi_many = _compile(_viterbi_many_py)
-_span_logp = _compile(_span_logp_py, fastmath=True)  # sums of products: reassociation is harmless
-_sparse_sum = _compile(_sparse_sum_py)
-
-
-def _allowed_sources(transitions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each next tag, its allowed previous tags (padded with 0) and how many there are."""
-    allowed = transitions > NEG / 2
-    counts = allowed.sum(axis=0).astype(np.int64)
-    sources = np.zeros((transitions.shape[0], max(int(counts.max()), 1)), dtype=np.int64)
-    for target in range(transitions.shape[0]):
-        chosen = np.flatnonzero(allowed[:, target])
-        sources[target, : len(chosen)] = chosen
-    return sources, counts
-
-
-def _transition_groups(transitions: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Targets grouped by how many sources may precede them, as (targets, sources, scores).
-
-    Under BIOES most moves are forbidden: I-X and E-X follow only B-X or I-X. Looking only
-    at the allowed sources makes each Viterbi step several times cheaper. Short source
-    lists are padded with the extra index ``tags`` (a source scored NEG).
-    """
-    k = transitions.shape[0]
-    all_sources, counts = _allowed_sources(transitions)
-    groups = []
-    for chosen in (counts <= 4, counts > 4):
-        targets = np.flatnonzero(chosen)
-        if len(targets) == 0:
-            continue
-        width = max(int(counts[targets].max()), 1)
-        sources = np.full((len(targets), width), k, dtype=np.int64)
-        scores = np.full((len(targets), width), NEG, dtype=np.float32)
-        for row, target in enumerate(targets):
-            n = counts[target]
-            sources[row, :n] = all_sources[target, :n]
-            scores[row, :n] = transitions[all_sources[target, :n], target]
-        groups.append((targets, sources, scores))
-    return groups
-
-
-def viterbi_padded(emissions: np.ndarray, lengths: np.ndarray, start: np.ndarray, transitions: np.ndarray,
-                   end: np.ndarray, groups: list | None = None) -> np.ndarray:
-    """Viterbi over a padded batch (batch, time, tags); positions past a length are ignored.
-
-    ``groups`` (from :func:`_transition_groups`) restricts each step to allowed moves;
-    without it every move is scored (the result is the same).
-    """
-    batch, steps, k = emissions.shape
-    if groups is None:
-        groups = [(np.arange(k), np.tile(np.arange(k), (k, 1)), np.ascontiguousarray(transitions.T))]
-    score = np.empty((batch, k + 1), dtype=np.float32)
-    score[:, k] = NEG * 10  # the padding source
-    score[:, :k] = start[None, :] + emissions[:, 0]
-    backpointers = np.zeros((max(steps - 1, 0), batch, k), dtype=np.int16)
-    identity = np.broadcast_to(np.arange(k, dtype=np.int16), (batch, k))
-    moved = np.empty((batch, k), dtype=np.float32)
-    best_source = np.empty((batch, k), dtype=np.int16)
-    for t in range(1, steps):
-        for targets, sources, scores in groups:
-            candidates = score[:, sources] + scores[None]  # (batch, targets, sources)
-            pick = candidates.argmax(axis=2)
-            moved[:, targets] = np.take_along_axis(candidates, pick[:, :, None], axis=2)[:, :, 0]
-            best_source[:, targets] = sources[np.arange(len(targets))[None, :], pick]
-        moved += emissions[:, t]
-        active = (lengths > t)[:, None]
-        score[:, :k] = np.where(active, moved, score[:, :k])
-        backpointers[t - 1] = np.where(active, best_source, identity)
-    # a finished sentence's last tag was carried to the end unchanged: its path ends at lengths - 1
-    return backtrack(backpointers, (score[:, :k] + end[None, :]).argmax(axis=1))
+        head._target_lists = allowed_sources(np.ascontiguousarray(head.transitions.T))
+    logp = crf.span_log_probabilities(flat, offsets, paths, head.start, head.transitions, head.end, located,
+                                      head._source_lists, head._target_lists)
+    return np.minimum(np.exp(logp), 1.0)
 
 
 class HeadTagger:

@@ -21,17 +21,17 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import PipelineConfig
 from pipeline.batch.dedup import DuplicateIndex
+from pipeline.batch.executors import get_executor
+from pipeline.batch.manifest import RunManifest, manifest_path
+from pipeline.batch.resume import DoneSet, check_resume_config, previous_articles, scan_done
+from pipeline.config import PipelineConfig
 from pipeline.errors import ConfigError, Terminated
+from pipeline.io.jsonl import JsonlWriter, RecordError
 from pipeline.io.output_paths import OutputLock, check_output_paths, check_overwrite
 from pipeline.io.readers import estimate_count, expand_inputs, read_inputs
-from pipeline.io.jsonl import JsonlWriter, RecordError
-from pipeline.batch.manifest import RunManifest, manifest_path
 from pipeline.pipeline import Pipeline
-from pipeline.batch.executors.process_pool import annotate_in_pool, annotate_in_process
 from pipeline.record import Article, Rejected
-from pipeline.batch.resume import DoneSet, check_resume_config, previous_articles, scan_done
 
 CHECKPOINT_SECONDS = 10.0
 
@@ -164,6 +164,7 @@ def run_corpus(
     Refused before anything is written (``UsageError``): an output, rejects or manifest path
     that is an input (or a hard link to one) or lies inside an input directory, and a second run
     on a file that another run is writing (exclusive locks on ``OUT.lock`` and its siblings)."""
+    get_executor(engine)  # an unknown engine is a usage error before any file is touched
     inputs = [str(i) for i in inputs]
     output = Path(output)
     rejects_path = Path(rejects) if rejects else default_rejects_path(output)
@@ -219,6 +220,7 @@ def _run_locked(
     """Annotate every input article into ``output``; unreadable or failing ones go to ``rejects``."""
     inputs = [str(i) for i in inputs]
     config = nlp.config if nlp is not None else (config or PipelineConfig())
+    executor = get_executor(engine)  # an unknown engine stops here, before anything is read
     output = Path(output)
     report = RunReport(output=output, rejects=Path(rejects) if rejects else default_rejects_path(output))
     expanded = expanded if expanded is not None else expand_inputs(inputs)
@@ -249,16 +251,7 @@ def _run_locked(
             if articles:
                 yield articles
 
-    if engine == "ray":
-        from pipeline.batch.executors.ray_cluster import annotate_with_ray
-
-        results = annotate_with_ray(config, batches(), workers, batch_size)
-    elif engine != "local":
-        raise ConfigError(f"engine must be 'local' or 'ray', got {engine!r}")
-    elif workers > 1:
-        results = annotate_in_pool(config, batches(), workers, ordered=ordered)
-    else:
-        results = annotate_in_process(nlp or Pipeline(config), batches())
+    results = executor(config, nlp, batches(), workers, batch_size, ordered)
 
     bar = None
     if progress:

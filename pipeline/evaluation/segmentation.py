@@ -10,12 +10,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import InputError
 from pipeline.backends.head_segmenter import HeadSegmenter
-from pipeline.backends.lac_segmenter import LacSegmenter
-from pipeline.text.script import simplified_view
 from pipeline.backends.jieba_segmenter import JiebaSegmenter, jieba_freq_table
+from pipeline.backends.lac_segmenter import LacSegmenter
+from pipeline.errors import InputError
 from pipeline.text.normalize import FULLWIDTH_TO_HALFWIDTH
+from pipeline.text.script import simplified_view
 
 
 @dataclass

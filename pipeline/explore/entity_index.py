@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.errors import InputError, OutputError
 from pipeline.record import Article
 
 NUMERIC = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
 ROLES = {"TITLE"}  # 记者, 学生, 总裁: kept in records, left out of the top lists unless asked for
+
+
+COLUMNS = ("entity", "label", "mentions", "articles", "first_seen", "last_seen", "surface_forms", "co_mentions",
+           "labels")  # the order of the written table (pipeline.io.tables.write_table)
 
 
 def article_date(article: Article) -> str | None:
@@ -87,21 +89,3 @@ def entity_index(records: Iterable[Article], include_numeric: bool = False, top_
         })
     rows.sort(key=lambda r: (-r["mentions"], r["entity"], r["label"]))
     return rows
-
-
-def write_index(rows: list[dict[str, Any]], target: str | Path) -> None:
-    import pandas as pd
-
-    target = Path(target)
-    frame = pd.DataFrame(rows, columns=["entity", "label", "mentions", "articles", "first_seen", "last_seen",
-                                        "surface_forms", "co_mentions", "labels"])
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.suffix == ".parquet":
-            frame.to_parquet(target, index=False)
-        elif target.suffix in (".csv", ".tsv"):
-            frame.to_csv(target, index=False, sep="\t" if target.suffix == ".tsv" else ",")
-        else:
-            raise InputError(f"write the index as .csv, .tsv or .parquet, not {target.name}")
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc

@@ -18,12 +18,12 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
-from pipeline.explore.entity_index import article_date, article_site, entity_index
-from pipeline.errors import OutputError
-from pipeline.io.jsonl import read_records
 from pipeline.batch.manifest import manifest_path
-from pipeline.explore.render import LABEL_COLOURS
 from pipeline.batch.runner import default_rejects_path
+from pipeline.explore.entity_index import article_date, article_site, entity_index
+from pipeline.explore.render import LABEL_COLOURS
+from pipeline.io.jsonl import read_records
+from pipeline.io.tables import write_text
 
 MAX_ARTICLES = 5000  # articles embedded for browsing (all are counted in the statistics)
 MAX_TEXT = 20000  # characters of each embedded article
@@ -232,11 +232,7 @@ def build_report(path: str | Path) -> tuple[str, int]:
 
 
 def write_report(path: str | Path, target: str | Path) -> int:
+    """Build the report of the run ``path`` and write it to ``target``; returns the number of articles."""
     html, count = build_report(path)
-    target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    write_text(html, target)
     return count

@@ -4,8 +4,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.explore.render import terminal_markup as safe
 from pipeline.batch.runner import RunReport
+from pipeline.explore.render import terminal_markup as safe
 
 
 def print_run_report(report: RunReport, console: Console | None = None) -> None:

@@ -27,8 +27,8 @@ from typing import Any
 
 import orjson
 
-from pipeline.explore.entity_index import article_date, article_site
 from pipeline.errors import ConfigError, OutputError
+from pipeline.explore.entity_index import article_date, article_site
 from pipeline.record import Article
 
 CHUNK = 5_000

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.text.bylines import parse_byline
 from pipeline.config import CleanConfig, PipelineConfig
 from pipeline.errors import ConfigError, InputError
 from pipeline.record import Article, Removal
-from pipeline.registry import Stage, factory
+from pipeline.registry import Stage, stage
 from pipeline.resources import fingerprint, read_word_list, resolve, resource_files
 from pipeline.text.boilerplate import (
     EDGE_HEAD,
@@ -30,6 +29,7 @@ from pipeline.text.boilerplate import (
     match_prefix,
     match_tail,
 )
+from pipeline.text.bylines import parse_byline
 from pipeline.text.normalize import (
     FULLWIDTH_TO_HALFWIDTH,
     han_bigrams,
@@ -353,6 +353,6 @@ class Cleaner(Stage):
         return kept
 
 
-@factory("clean", requires=("text",), assigns=("text", "title", "removed", "flags"))
+@stage("clean", requires=("text",), assigns=("text", "title", "removed", "flags"))
 def make_cleaner(config: PipelineConfig) -> Cleaner:
     return Cleaner(config.clean)

@@ -27,7 +27,7 @@ import numpy as np
 from pipeline.config import KeywordConfig, PipelineConfig
 from pipeline.errors import ConfigError, ResourceError
 from pipeline.record import Article, Keyword
-from pipeline.registry import Stage, factory
+from pipeline.registry import Stage, stage
 from pipeline.resources import fingerprint, read_word_list, resolve
 
 # POS tags that never make a keyword: numbers, time words, function words, punctuation.
@@ -164,6 +164,6 @@ class KeywordExtractor(Stage):
         return scores
 
 
-@factory("keywords", requires=("tokens",), assigns=("keywords",))
+@stage("keywords", requires=("tokens",), assigns=("keywords",))
 def make_keyword_extractor(config: PipelineConfig) -> KeywordExtractor:
     return KeywordExtractor(config.keywords)

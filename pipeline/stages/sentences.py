@@ -10,7 +10,7 @@ import re
 
 from pipeline.config import PipelineConfig
 from pipeline.record import Article
-from pipeline.registry import Stage, factory
+from pipeline.registry import Stage, stage
 
 _TERMINATOR = re.compile(r"(?:[。！？!?]|…+|\.{3,}|⋯+)+[”’\"'」』）)】》〕\]]*")
 _SOFT_BREAK = re.compile(r"[，,；;：:、]")
@@ -77,6 +77,6 @@ class SentenceSplitter(Stage):
         return article
 
 
-@factory("sentences", requires=("text",), assigns=("sentences",))
+@stage("sentences", requires=("text",), assigns=("sentences",))
 def make_sentence_splitter(config: PipelineConfig) -> SentenceSplitter:
     return SentenceSplitter(config.sentences.max_chars)

@@ -28,7 +28,7 @@ import numpy as np
 from pipeline.config import KeywordConfig, PipelineConfig, SummaryConfig
 from pipeline.errors import ConfigError
 from pipeline.record import Article, Summary
-from pipeline.registry import Stage, factory
+from pipeline.registry import Stage, stage
 from pipeline.resources import read_word_list, resolve
 from pipeline.stages.keywords import SKIP_POS, jieba_idf_path, load_idf, pagerank
 from pipeline.text.normalize import han_bigrams
@@ -170,7 +170,7 @@ class ExtractiveSummarizer(Stage):
         return article.text[s : ends[-1] if ends else limit]
 
 
-@factory("summary", requires=("sentences", "tokens"), assigns=("summary",))
+@stage("summary", requires=("sentences", "tokens"), assigns=("summary",))
 def make_summarizer(config: PipelineConfig) -> Stage:
     method = config.summary.method
     if method == "extractive":

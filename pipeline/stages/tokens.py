@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.backends.head_segmenter import HeadSegmenter
+from pipeline.backends.jieba_segmenter import JiebaSegmenter
+from pipeline.backends.lac_segmenter import LacSegmenter
+from pipeline.backends.lac_tagger import get_lac_tagger
 from pipeline.config import PipelineConfig, TokenConfig
 from pipeline.errors import ConfigError
 from pipeline.record import Article
-from pipeline.registry import Stage, factory
-from pipeline.backends.head_segmenter import HeadSegmenter
-from pipeline.backends.lac_segmenter import LacSegmenter
-from pipeline.backends.lac_tagger import get_lac_tagger
+from pipeline.registry import Stage, stage
 from pipeline.text.script import view_of
-from pipeline.backends.jieba_segmenter import JiebaSegmenter
 
 ENTITY_POS = {
     "PERSON": "nr",
@@ -163,6 +163,6 @@ def clip_to_entities(words: list[tuple[int, int, str]], entities: list[tuple[int
     return out
 
 
-@factory("tokens", requires=("sentences",), assigns=("tokens",))
+@stage("tokens", requires=("sentences",), assigns=("tokens",))
 def make_tokenizer(config: PipelineConfig) -> Tokenizer:
     return Tokenizer(make_segmenter(config.tokens, config.entities.threads), config.clean.traditional_view)

@@ -30,9 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.evaluation.ner import GoldSentence, read_gold
+from pipeline.backends.crf import NEG, allowed_transitions, bioes_tags
 from pipeline.backends.lac_tagger import LacEncoder
-from pipeline.backends.tagging_heads import NEG, TaggingHead, allowed_transitions, bioes_tags, fold
+from pipeline.backends.tagging_heads import TaggingHead, fold
+from pipeline.evaluation.ner import GoldSentence, read_gold
 
 
 @dataclass

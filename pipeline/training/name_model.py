@@ -24,8 +24,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from pipeline.evaluation.ner import read_gold
 from pipeline.backends.person_names import DOTS, TRANSLITERATION, is_han, load_surnames, surname_of
+from pipeline.evaluation.ner import read_gold
 
 FILES = {"msra_val.bio": "PER", "peoples_daily_dev.bio": "PER", "cluener_train.jsonl": "name"}
 JIEBA_WEIGHT = 0.2  # jieba's nr entries are many and noisy (林学院, 朱红色): they count a fifth

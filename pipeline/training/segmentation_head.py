@@ -18,8 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline.evaluation.ner import GoldSentence
 from pipeline.backends.lac_tagger import LacEncoder
+from pipeline.evaluation.ner import GoldSentence
 from pipeline.text.normalize import FULLWIDTH_TO_HALFWIDTH
 from pipeline.training.entity_heads import heldout_split, make_examples, train_head
 

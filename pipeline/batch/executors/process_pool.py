@@ -35,6 +35,14 @@ def _annotate_in_worker(batch: list[Article]) -> Results:
     return _WORKER_NLP.process_batch(batch)
 
 
+def annotate_locally(config: PipelineConfig, nlp: Pipeline | None, batches: Iterable[list[Article]], workers: int,
+                     batch_size: int, ordered: bool) -> Iterator[Results]:
+    """The ``local`` executor: this process (``nlp``, or one built from ``config``) for one worker, else a pool."""
+    if workers > 1:
+        return annotate_in_pool(config, batches, workers, ordered=ordered)
+    return annotate_in_process(nlp or Pipeline(config), batches)
+
+
 def annotate_in_process(nlp: Pipeline, batches: Iterable[list[Article]]) -> Iterator[Results]:
     for batch in batches:
         yield nlp.process_batch(batch)

@@ -66,8 +66,10 @@ def _connect(workers: int | None) -> tuple[int, float]:
     return actors, per_actor
 
 
-def annotate_with_ray(config: PipelineConfig, batches: Iterable[list[Article]], workers: int | None,
-                      batch_size: int) -> Iterator[list[Article | Rejected]]:
+def annotate_with_ray(config: PipelineConfig, nlp: Any, batches: Iterable[list[Article]], workers: int | None,
+                      batch_size: int, ordered: bool = True) -> Iterator[list[Article | Rejected]]:
+    """The ``ray`` executor: each actor builds its own pipeline from ``config`` (``nlp`` is not shipped);
+    results always come back in input order."""
     import ray
 
     actors, per_actor = _connect(workers)

@@ -17,8 +17,8 @@ from typing import Any
 
 import lxml.html
 
-from pipeline.text.bylines import find_dates, parse_byline, parse_date
 from pipeline.io.html.dom import element_text, meta_content, squeeze
+from pipeline.text.bylines import find_dates, parse_byline, parse_date
 
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--|——|－)\s*")
 _DATE_META = (

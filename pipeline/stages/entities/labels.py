@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pipeline.backends.gazetteer import Gazetteer
 from pipeline.record import Entity
 from pipeline.resources import read_word_list, resolve
 from pipeline.stages.entities.patterns import Patterns
-from pipeline.backends.gazetteer import Gazetteer
 
 # head label -> our label ("PLACE": GPE or LOC by Labeler.place_label)
 HEAD_LABELS = {

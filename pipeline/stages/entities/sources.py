@@ -23,13 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from pipeline.backends.person_names import NameModel, person_blocks, split_name_run
 from pipeline.config import EntityConfig
 from pipeline.errors import ConfigError
 from pipeline.resources import resolve
 from pipeline.stages.entities.candidates import FILL, FIRST, Candidate, clip_to_words
 from pipeline.stages.entities.labels import HEAD_LABELS, Labeler
 from pipeline.stages.entities.patterns import Patterns
-from pipeline.backends.person_names import NameModel, person_blocks, split_name_run
 
 
 @dataclass

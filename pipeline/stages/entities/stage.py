@@ -14,9 +14,11 @@ from dataclasses import replace
 
 import numpy as np
 
+from pipeline.backends.gazetteer import Gazetteer, load_aliases
+from pipeline.backends.person_names import load_name_model, load_surnames
 from pipeline.config import EntityConfig, PipelineConfig
 from pipeline.record import Article
-from pipeline.registry import Stage, factory
+from pipeline.registry import Stage, stage
 from pipeline.resources import fingerprint, read_word_list, resource_files
 from pipeline.resources import resolve as resolve_resource
 from pipeline.stages.entities.candidates import Candidate
@@ -27,10 +29,8 @@ from pipeline.stages.entities.post_edits import EditContext, check_edits
 from pipeline.stages.entities.profiles import get_profile
 from pipeline.stages.entities.resolver import check_precedence, resolve
 from pipeline.stages.entities.sources import SourceContext, build_sources
-from pipeline.backends.gazetteer import Gazetteer, load_aliases
-from pipeline.backends.person_names import load_name_model, load_surnames
-from pipeline.text.script import view_of
 from pipeline.stages.sentences import windows
+from pipeline.text.script import view_of
 
 GROUP_CHARS = 65_536
 RULE_SOURCES = frozenset({"numeric", "speaker", "party_side"})  # what entities.rules=false turns off
@@ -130,7 +130,7 @@ class EntityRecognizer(Stage):
         return articles
 
 
-@factory("entities", requires=("sentences",), assigns=("entities",))
+@stage("entities", requires=("sentences",), assigns=("entities",))
 def make_entity_recognizer(config: PipelineConfig) -> EntityRecognizer:
     # the segmentation head rides on this stage's encoder pass, unless a lexicon must weigh in on its decoding
     shares_pass = ("tokens" in config.components and config.tokens.segmenter == "head"
