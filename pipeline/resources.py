@@ -56,32 +56,57 @@ def fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()[:12]
 
 
+def read_lines(path: Path, *, comments: bool = True) -> list[tuple[int, str]]:
+    """``(line number, line)`` of a UTF-8 text resource: a BOM dropped, line ends removed, blank
+    lines and ``#`` lines skipped; with ``comments=False`` (third-party files, where ``#`` and a
+    line of spaces are data) only empty lines are. Every loader of the package reads through here, so an unreadable or undecodable
+    file is always a :class:`ResourceError` that names it."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ResourceError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from exc
+    except OSError as exc:
+        raise ResourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    lines = (line.removesuffix("\r") for line in text.split("\n"))  # not splitlines(): U+2028 may be data
+    if not comments:
+        return [(number, line) for number, line in enumerate(lines, 1) if line]
+    return [(number, line) for number, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")]
+
+
+def line_error(path: Path, number: int, message: str) -> ResourceError:
+    """The error for a bad line of a resource: ``FILE:LINE: message``."""
+    return ResourceError(f"{path}:{number}: {message}")
+
+
 def read_word_list(path: Path) -> set[str]:
     """Words of a one-word-a-line resource (``#`` starts a comment line)."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"cannot read word list {path}: {exc}") from exc
-    return {w.strip() for w in lines if w.strip() and not w.startswith("#")}
+    return {line.strip() for _, line in read_lines(path)}
 
 
-def read_table(path: Path, min_cols: int, max_cols: int | None = None) -> list[tuple[int, list[str]]]:
+def read_words(path: Path) -> list[str]:
+    """Every whitespace-separated word of a resource, in file order (several to a line allowed)."""
+    return [word for _, line in read_lines(path) for word in line.split()]
+
+
+def read_table(path: Path, min_cols: int, max_cols: int | None = None, *, strip: bool = False,
+               comments: bool = True) -> list[tuple[int, list[str]]]:
     """Rows of a tab-separated resource as ``(line number, fields)``; ``#`` lines and blank lines are skipped.
 
     A row with fewer than ``min_cols`` or more than ``max_cols`` fields is a
-    :class:`ResourceError` that names the file and the line.
+    :class:`ResourceError` that names the file and the line. ``strip`` trims each field.
     """
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"cannot read table {path}: {exc}") from exc
     rows = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.rstrip("\r\n").split("\t")
+    for number, line in read_lines(path, comments=comments):
+        cols = line.split("\t")
+        if strip:
+            cols = [c.strip() for c in cols]
         if len(cols) < min_cols or (max_cols is not None and len(cols) > max_cols):
             wanted = f"{min_cols}" if max_cols == min_cols else f"{min_cols} to {max_cols or 'any'}"
-            raise ResourceError(f"{path}:{number}: expected {wanted} tab-separated fields, got {len(cols)}")
+            raise line_error(path, number, f"expected {wanted} tab-separated fields, got {len(cols)}")
         rows.append((number, cols))
     return rows
+
+
+def read_mapping(path: Path, *, comments: bool = True) -> dict[str, str]:
+    """``key<TAB>value`` lines as a dict (a later line wins)."""
+    return {cols[0]: cols[1] for _, cols in read_table(path, 2, 2, comments=comments)}

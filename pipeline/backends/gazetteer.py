@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ResourceError
+from pipeline.resources import line_error, read_table
 
 LABELS = {
     "PERSON", "ORG", "GPE", "LOC", "PRODUCT", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY",
@@ -27,18 +28,10 @@ class GazetteerMatch:
 
 
 def _rows(path: Path, min_cols: int, max_cols: int) -> list[tuple[int, list[str]]]:
-    rows = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"cannot read {path}: {exc}") from exc
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = [c.strip() for c in line.split("\t")]
-        if not min_cols <= len(cols) <= max_cols or not cols[0]:
-            raise ResourceError(f"{path}:{lineno}: expected {min_cols}-{max_cols} tab-separated columns, got {line!r}")
-        rows.append((lineno, cols))
+    rows = read_table(path, min_cols, max_cols, strip=True)
+    for number, cols in rows:
+        if not cols[0]:
+            raise line_error(path, number, "the name (first field) is empty")
     return rows
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import jieba
 
 from pipeline.errors import ConfigError, ResourceError
-from pipeline.resources import resolve
+from pipeline.resources import read_lines, resolve
 from pipeline.text.normalize import FULLWIDTH_TO_HALFWIDTH
 
 jieba.setLogLevel(logging.WARNING)
@@ -60,13 +60,12 @@ def _jieba_dict_path() -> str:
 def _jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
     """(word → frequency, word → POS) of jieba's bundled dictionary, read once per process."""
     freq, pos = {}, {}
-    with open(_jieba_dict_path(), encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if len(parts) >= 2:
-                freq[parts[0]] = int(parts[1])
-            if len(parts) == 3:
-                pos[parts[0]] = parts[2]
+    for _, line in read_lines(Path(_jieba_dict_path()), comments=False):
+        parts = line.split()
+        if len(parts) >= 2:
+            freq[parts[0]] = int(parts[1])
+        if len(parts) == 3:
+            pos[parts[0]] = parts[2]
     return freq, pos
 
 
@@ -83,15 +82,9 @@ def read_lexicon(path: Path) -> list[tuple[str, int | None, str | None]]:
 
     Full-width letters and digits are made half-width, as the cleaning stage does to text.
     """
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"cannot read lexicon {path}: {exc}") from exc
     entries = []
-    for line in lines:
+    for _, line in read_lines(path):
         line = line.strip()
-        if not line or line.startswith("#"):
-            continue
         m = _USER_LINE.match(line)
         word, freq, tag = m.groups() if m else (line, None, None)
         entries.append((word.translate(FULLWIDTH_TO_HALFWIDTH), int(freq) if freq else None, tag))

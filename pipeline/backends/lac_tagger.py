@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import ResourceError
+from pipeline.resources import read_mapping
 
 
 @dataclass(frozen=True)
@@ -25,17 +26,6 @@ class LacWord:
     start: int
     end: int
     tag: str  # LAC tag: PER, LOC, ORG, TIME or a POS tag (n, v, nz, nw, m, w, ...)
-
-
-def _read_tsv(path: Path) -> dict[str, str]:
-    table = {}
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            line = line.rstrip("\n")
-            if "\t" in line:
-                key, value = line.split("\t", 1)
-                table[key] = value
-    return table
 
 
 def lac_model_dir() -> Path:
@@ -57,9 +47,9 @@ class LacTagger:
         model_dir = model_dir or lac_model_dir()
         self.model_dir = model_dir
         try:
-            self._vocab = {v: int(k) for k, v in _read_tsv(model_dir / "word.dic").items()}
-            self._q2b = _read_tsv(model_dir / "q2b.dic") if (model_dir / "q2b.dic").exists() else {}
-            self._id2tag = {int(k): v for k, v in _read_tsv(model_dir / "tag.dic").items()}
+            self._vocab = {v: int(k) for k, v in read_mapping(model_dir / "word.dic", comments=False).items()}
+            self._q2b = read_mapping(model_dir / "q2b.dic", comments=False) if (model_dir / "q2b.dic").exists() else {}
+            self._id2tag = {int(k): v for k, v in read_mapping(model_dir / "tag.dic", comments=False).items()}
             self._transitions = np.load(model_dir / "lac_crf_transitions.npy")
             options = ort.SessionOptions()
             if threads > 0:

@@ -28,10 +28,8 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-from pipeline.errors import ResourceError
-from pipeline.resources import resolve
+from pipeline.resources import line_error, read_table, read_words, resolve
 
 DOTS = "·•・"
 _DOT_SPLIT = re.compile(f"[{DOTS}]")
@@ -57,10 +55,7 @@ def is_han(c: str) -> bool:
 @lru_cache(maxsize=4)
 def load_surnames(path: str = "surnames.txt") -> dict[str, float]:
     """Surname → weight in (0.8, 1]: earlier (commoner) surnames weigh a little more."""
-    names: list[str] = []
-    for line in Path(resolve(path)).read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            names.extend(line.split())
+    names = read_words(resolve(path))
     return {name: 1.0 - 0.2 * rank / len(names) for rank, name in enumerate(names)}
 
 
@@ -223,15 +218,12 @@ class NameModel:
 @lru_cache(maxsize=4)
 def load_name_model(path: str = "names.tsv", surnames: str = "surnames.txt") -> NameModel:
     counts: dict[str, dict[str, float]] = {kind: {} for kind in "SGTB"}
-    file = Path(resolve(path))
-    try:
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-            if not line or line.startswith("#"):
-                continue
-            kind, key, value = line.split("\t")
+    file = resolve(path)
+    for number, (kind, key, value) in read_table(file, 3, 3):
+        try:
             counts[kind][key] = float(value)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ResourceError(f"cannot read the name statistics {file}: {exc}") from exc
+        except (ValueError, KeyError):
+            raise line_error(file, number, f"expected 'S|G|T|B<TAB>key<TAB>count', got {kind!r} … {value!r}") from None
     from pipeline.backends.jieba_segmenter import jieba_pos_table
 
     known = frozenset(w for w, tag in jieba_pos_table().items() if tag == "nr" and 2 <= len(w) <= 4)

@@ -28,7 +28,7 @@ from pipeline.config import KeywordConfig, PipelineConfig
 from pipeline.errors import ConfigError, ResourceError
 from pipeline.record import Article, Keyword
 from pipeline.registry import Stage, stage
-from pipeline.resources import fingerprint, read_word_list, resolve
+from pipeline.resources import fingerprint, line_error, read_lines, read_word_list, resolve
 
 # POS tags that never make a keyword: numbers, time words, function words, punctuation.
 SKIP_POS = {"m", "mq", "t", "tg", "x", "w", "u", "uj", "ul", "uv", "uz", "ug", "ud", "p", "c", "d", "r", "rr", "rz",
@@ -53,16 +53,16 @@ def pagerank(weights: np.ndarray, damping: float = 0.85, iterations: int = 100, 
 
 @lru_cache(maxsize=4)
 def load_idf(path: str) -> tuple[dict[str, float], float]:
+    """``word idf`` lines (jieba's format; ``zhnews idf`` writes it) and the median IDF, for unseen words."""
     table: dict[str, float] = {}
-    with open(path, encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, 1):
-            parts = line.split()
-            if not parts:
-                continue
-            try:
-                table[parts[0]] = float(parts[1])
-            except (IndexError, ValueError):
-                raise ResourceError(f"{path}:{lineno}: expected 'word idf', got {line.strip()!r}") from None
+    for lineno, line in read_lines(Path(path), comments=False):
+        parts = line.split()
+        if not parts:
+            continue
+        try:
+            table[parts[0]] = float(parts[1])
+        except (IndexError, ValueError):
+            raise line_error(Path(path), lineno, f"expected 'word idf', got {line.strip()!r}") from None
     if not table:
         raise ResourceError(f"IDF table {path} is empty")
     return table, statistics.median(table.values())

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import ResourceError
+from pipeline.resources import line_error, read_table
 
 # line    the whole paragraph goes when the pattern is found in it (and it has ≤ max_chars)
 # edge    as line, but only in the first EDGE_HEAD or last EDGE_TAIL paragraphs (bylines,
@@ -28,27 +28,19 @@ class BoilerplateRule:
 
 
 def load_rules(path: Path) -> list[BoilerplateRule]:
+    """``reason<TAB>scope<TAB>max_chars<TAB>regex`` lines (``models/boilerplate.tsv``)."""
     rules = []
-    with path.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, 1):
-            line = line.rstrip("\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            parts = line.split("\t", 3)
-            where = f"{path}:{lineno}"
-            if len(parts) != 4:
-                raise ResourceError(f"{where}: expected 'reason<TAB>scope<TAB>max_chars<TAB>regex'")
-            reason, scope, max_chars, pattern = parts
-            if scope not in SCOPES:
-                raise ResourceError(f"{where}: scope must be one of {SCOPES}, got {scope!r}")
-            try:
-                compiled = re.compile(pattern)
-                limit = int(max_chars)
-            except re.error as exc:
-                raise ResourceError(f"{where}: invalid regex: {exc}") from exc
-            except ValueError:
-                raise ResourceError(f"{where}: max_chars must be an integer, got {max_chars!r}") from None
-            rules.append(BoilerplateRule(reason, scope, limit, compiled))
+    for lineno, (reason, scope, max_chars, pattern) in read_table(path, 4, 4):
+        if scope not in SCOPES:
+            raise line_error(path, lineno, f"scope must be one of {SCOPES}, got {scope!r}")
+        try:
+            compiled = re.compile(pattern)
+            limit = int(max_chars)
+        except re.error as exc:
+            raise line_error(path, lineno, f"invalid regex: {exc}") from exc
+        except ValueError:
+            raise line_error(path, lineno, f"max_chars must be an integer, got {max_chars!r}") from None
+        rules.append(BoilerplateRule(reason, scope, limit, compiled))
     return rules
 
 

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.errors import ResourceError
-
 FIELDS = ("author", "editor", "outlet")
 # A person's name as bylines write it: 2-4 Han characters (a middle dot for transliterations),
 # or a pen name without spaces. Several names are separated by spaces, 、 or ，.
@@ -42,13 +40,9 @@ class BylineRule:
 
 @lru_cache(maxsize=1)
 def _surnames() -> frozenset[str]:
-    from pipeline.resources import resolve
+    from pipeline.resources import read_words, resolve
 
-    words: list[str] = []
-    for line in resolve("surnames.txt").read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            words.extend(line.split())
-    return frozenset(words)
+    return frozenset(read_words(resolve("surnames.txt")))
 
 
 def plausible_name(name: str) -> bool:
@@ -78,24 +72,21 @@ def _rules_path() -> Path:
 @lru_cache(maxsize=4)
 def load_byline_rules(path: Path | None = None) -> tuple[BylineRule, ...]:
     """``field<TAB>regex`` lines; the regex has a group ``v`` holding the value."""
+    from pipeline.resources import line_error, read_table
+
     path = path or _rules_path()
     rules = []
-    with path.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, 1):
-            line = line.rstrip("\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            parts = line.split("\t", 1)
-            name, _, option = parts[0].partition("+")
-            if len(parts) != 2 or name not in FIELDS or option not in ("", "surname"):
-                raise ResourceError(f"{path}:{lineno}: expected '<{'|'.join(FIELDS)}>[+surname]<TAB>regex'")
-            try:
-                pattern = re.compile(parts[1].replace("{NAME}", _NAME))
-            except re.error as exc:
-                raise ResourceError(f"{path}:{lineno}: invalid regex: {exc}") from exc
-            if "v" not in pattern.groupindex:
-                raise ResourceError(f"{path}:{lineno}: the regex needs a group named v, (?P<v>...)")
-            rules.append(BylineRule(name, pattern, option == "surname"))
+    for lineno, (field_name, regex) in read_table(path, 2, 2):
+        name, _, option = field_name.partition("+")
+        if name not in FIELDS or option not in ("", "surname"):
+            raise line_error(path, lineno, f"expected '<{'|'.join(FIELDS)}>[+surname]<TAB>regex'")
+        try:
+            pattern = re.compile(regex.replace("{NAME}", _NAME))
+        except re.error as exc:
+            raise line_error(path, lineno, f"invalid regex: {exc}") from exc
+        if "v" not in pattern.groupindex:
+            raise line_error(path, lineno, "the regex needs a group named v, (?P<v>...)")
+        rules.append(BylineRule(name, pattern, option == "surname"))
     return tuple(rules)
 
 
