@@ -184,31 +184,16 @@ def _config(args: argparse.Namespace) -> PipelineConfig:
     return config.with_overrides(sets) if sets else config
 
 
-def _default_output(inputs: list[str]) -> Path:
-    first = Path(inputs[0].rstrip("/"))
-    stem = first.name.split(".")[0] or "corpus"
-    if any(ch in stem for ch in "*?["):
-        stem = "corpus"
-    return Path("corpus") / "annotated" / f"{stem}.jsonl"
-
-
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.batch.runner import default_workers, parse_shard, run_corpus
+    from pipeline.batch.runner import check_run_paths, default_output_path, default_workers, parse_shard, run_corpus
     from pipeline.io.readers import expand_inputs
     from pipeline.pipeline import Pipeline
 
     config = _config(args)
     expand_inputs(args.inputs)  # fail fast on a missing input, before loading models
-    output = Path(args.output) if args.output else _default_output(args.inputs)
+    output = Path(args.output) if args.output else default_output_path(args.inputs)
     shard = parse_shard(args.shard) if args.shard else None
-    from pipeline.batch.manifest import manifest_path
-    from pipeline.batch.runner import default_rejects_path
-    from pipeline.io.output_paths import check_output_paths, ensure_writable
-
-    rejects = Path(args.rejects) if getattr(args, "rejects", None) else default_rejects_path(output)
-    # an output over or inside the inputs is refused before anything is opened for writing
-    check_output_paths(args.inputs, {"output": output, "rejects": rejects, "manifest": manifest_path(output)})
-    ensure_writable(output)  # fail fast, before the models load
+    check_run_paths(args.inputs, output, Path(args.rejects) if args.rejects else None)
     workers = args.workers or default_workers()
     if workers < 1 or args.batch_size < 1:
         raise ConfigError("--workers and --batch-size must be at least 1")
@@ -231,20 +216,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pipeline.io.jsonl import read_records
+    from pipeline.io.exports import export_run
 
-    if args.to in ("hf-dataset", "parquet"):
-        from pipeline.io.hf_datasets import export_dataset
-
-        count = export_dataset(read_records(args.file), args.output, args.to)
-    elif args.to == "duckdb":
-        from pipeline.io.duckdb_export import export_duckdb
-
-        count = export_duckdb(read_records(args.file), args.output)
-    else:
-        from pipeline.io.exports import export_records
-
-        count = export_records(read_records(args.file), args.output, args.to)
+    count = export_run(args.file, args.output, args.to)
     print(f"exported {count} articles from {args.file} to {args.output} ({args.to})", file=sys.stderr)
     return EXIT_OK
 
@@ -269,21 +243,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from pipeline.batch.runner import default_rejects_path
-    from pipeline.io.annotations import import_annotations
-    from pipeline.io.jsonl import JsonlWriter
-    from pipeline.io.output_paths import check_output_paths
+    from pipeline.io.annotations import import_to_files
 
-    output = Path(args.output)
-    rejects = default_rejects_path(output)
-    check_output_paths([args.file, *([args.base] if args.base else [])], {"output": output, "rejects": rejects})
-    result = import_annotations(args.file, args.fmt, args.base)
-    with JsonlWriter(output) as out, JsonlWriter(rejects) as bad:
-        for article in result.records:
-            out.write(article)
-        for rejected in result.rejected:
-            bad.write_reject(rejected.to_dict())
-    print(f"imported {len(result.records)} corrected articles from {args.file} into {output}", file=sys.stderr)
+    result, rejects = import_to_files(args.file, args.fmt, args.output, args.base)
+    print(f"imported {len(result.records)} corrected articles from {args.file} into {args.output}", file=sys.stderr)
     if result.rejected:
         for rejected in result.rejected[:5]:
             print(terminal_safe(f"  rejected {rejected.source}: {rejected.reason}", keep_newlines=False),
@@ -349,26 +312,14 @@ def cmd_eval_ner(args: argparse.Namespace) -> int:
 def cmd_eval_summary(args: argparse.Namespace) -> int:
     import json
 
-    from pipeline.evaluation.summaries import evaluate_summaries, format_summary_scores, read_pairs
-    from pipeline.pipeline import Pipeline
+    from pipeline.evaluation.summaries import evaluate_summary_data, format_summary_scores
 
-    config = _config(args)
-    sets = ["components=sentences,entities,tokens,summary"]
-    if args.max_chars:
-        sets.append(f"summary.max_chars={args.max_chars}")
-    if args.summarizer:
-        sets.append(f"summary.method={args.summarizer}")
-    config = config.with_overrides(sets)
-    pairs = list(read_pairs(args.data, args.text_field, args.summary_field, args.where))
-    if args.limit:
-        pairs = pairs[: args.limit]
-    if not pairs:
-        raise InputError(f"no text/summary pairs in {args.data}")
-    scores = evaluate_summaries(pairs, Pipeline(config), config.summary.max_chars)
+    scores, pairs, budget = evaluate_summary_data(args.data, _config(args), args.text_field, args.summary_field,
+                                                  args.where, args.limit, args.max_chars, args.summarizer)
     if args.json:
         print(json.dumps({name: s.to_dict() for name, s in scores.items()}, ensure_ascii=False))
     else:
-        print(format_summary_scores(scores, args.data, len(pairs), config.summary.max_chars))
+        print(format_summary_scores(scores, args.data, pairs, budget))
     return EXIT_OK
 
 
@@ -387,30 +338,10 @@ def cmd_eval_seg(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from rich.console import Console
+    from pipeline.explore.render import print_article
+    from pipeline.io.jsonl import find_record
 
-    from pipeline.explore.render import article_rich
-    from pipeline.io.jsonl import read_records
-
-    chosen = None
-    for i, article in enumerate(read_records(args.file)):
-        if (args.id and article.id == args.id) or (not args.id and i == args.index):
-            chosen = article
-            break
-    if chosen is None:
-        wanted = f"id {args.id!r}" if args.id else f"index {args.index}"
-        raise InputError(f"no article with {wanted} in {args.file}")
-    from pipeline.explore.render import terminal_markup as safe
-
-    console = Console(highlight=False)  # data is shown as it is: no colouring of its numbers or URLs
-    console.rule(f"[bold]{safe(chosen.title) or '(no title)'}")
-    console.print(f"[dim]id {safe(chosen.id)} · {safe(chosen.source)} · flags: "
-                  f"{safe(', '.join(chosen.flags)) or '-'}")
-    console.print(article_rich(chosen))
-    console.rule("summary")
-    console.print(safe(chosen.summary.text))
-    console.print("[bold]keywords:[/] " + safe("、".join(k.text for k in chosen.keywords)))
-    console.print("[bold]entities:[/] " + safe("  ".join(f"{e.text}/{e.label}" for e in chosen.entities[:60])))
+    print_article(find_record(args.file, args.id, args.index))
     return EXIT_OK
 
 

@@ -28,7 +28,7 @@ from pipeline.batch.resume import DoneSet, check_resume_config, previous_article
 from pipeline.config import PipelineConfig
 from pipeline.errors import ConfigError, Terminated
 from pipeline.io.jsonl import JsonlWriter, RecordError
-from pipeline.io.output_paths import OutputLock, check_output_paths, check_overwrite
+from pipeline.io.output_paths import OutputLock, check_output_paths, check_overwrite, ensure_writable
 from pipeline.io.readers import estimate_count, expand_inputs, read_inputs
 from pipeline.pipeline import Pipeline
 from pipeline.record import Article, Rejected
@@ -65,6 +65,24 @@ class RunReport:
     def reject(self, rejected: Rejected) -> None:
         self.rejected += 1
         self.reasons[rejected.reason.split(":", 1)[0][:60]] += 1
+
+
+def default_output_path(inputs: list[str]) -> Path:
+    """Where ``zhnews run`` writes when no ``-o`` is given: ``corpus/annotated/<first input's stem>.jsonl``."""
+    first = Path(inputs[0].rstrip("/"))
+    stem = first.name.split(".")[0] or "corpus"
+    if any(ch in stem for ch in "*?["):
+        stem = "corpus"
+    return Path("corpus") / "annotated" / f"{stem}.jsonl"
+
+
+def check_run_paths(inputs: list[str], output: Path, rejects: Path | None = None) -> Path:
+    """Refuse, before any model loads or file opens, an output, rejects or manifest path over or inside
+    the inputs, and an output folder that cannot be written. Returns the rejects path."""
+    rejects = rejects or default_rejects_path(output)
+    check_output_paths(inputs, {"output": output, "rejects": rejects, "manifest": manifest_path(output)})
+    ensure_writable(output)
+    return rejects
 
 
 def default_rejects_path(output: Path) -> Path:

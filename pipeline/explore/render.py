@@ -11,6 +11,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.text import Text
 
     from pipeline.record import Article
@@ -119,3 +120,19 @@ def article_rich(article: Article) -> Text:
     for ent in article.entities:
         text.stylize(TERMINAL_STYLES.get(ent.label, "underline"), ent.start, ent.end)
     return text
+
+
+def print_article(article: Article, console: Console | None = None) -> None:
+    """``zhnews show``: title, ids and flags, the text with entities highlighted, summary, keywords, entities."""
+    from rich.console import Console
+
+    safe = terminal_markup
+    console = console or Console(highlight=False)  # data is shown as it is: no colouring of numbers or URLs
+    console.rule(f"[bold]{safe(article.title) or '(no title)'}")
+    flags = safe(", ".join(article.flags)) or "-"
+    console.print(f"[dim]id {safe(article.id)} · {safe(article.source)} · flags: {flags}")
+    console.print(article_rich(article))
+    console.rule("summary")
+    console.print(safe(article.summary.text))
+    console.print("[bold]keywords:[/] " + safe("、".join(k.text for k in article.keywords)))
+    console.print("[bold]entities:[/] " + safe("  ".join(f"{e.text}/{e.label}" for e in article.entities[:60])))

@@ -196,3 +196,24 @@ def import_annotations(path: str | Path, fmt: str, base: str | Path | None = Non
         article.entities = [Entity(s, e, label, text[s:e], text[s:e], "annotator") for s, e, label in spans]
         result.records.append(article)
     return result
+
+
+def import_to_files(path: str | Path, fmt: str, output: str | Path, base: str | Path | None = None) -> tuple[
+        ImportResult, Path]:
+    """``zhnews import``: corrected items of ``path`` as annotated JSONL in ``output``; the items that
+    cannot be taken go, with their reasons, to ``OUTPUT.rejects.jsonl`` (returned with the result).
+    Refused first: an output or rejects file that is, or lies inside, the input or the base run."""
+    from pipeline.batch.runner import default_rejects_path
+    from pipeline.io.jsonl import JsonlWriter
+    from pipeline.io.output_paths import check_output_paths
+
+    output = Path(output)
+    rejects = default_rejects_path(output)
+    check_output_paths([str(path), *([str(base)] if base else [])], {"output": output, "rejects": rejects})
+    result = import_annotations(path, fmt, base)
+    with JsonlWriter(output) as out, JsonlWriter(rejects) as bad:
+        for article in result.records:
+            out.write(article)
+        for rejected in result.rejected:
+            bad.write_reject(rejected.to_dict())
+    return result, rejects

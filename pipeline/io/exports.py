@@ -56,6 +56,22 @@ def to_spacy_doc(article: Article, vocab: Any):
     return doc
 
 
+def export_run(path: str | Path, target: str | Path, fmt: str) -> int:
+    """Export the annotated run ``path`` (JSONL) to ``target`` in ``fmt``: ``hf-dataset``, ``parquet``,
+    ``duckdb`` or one of :data:`EXPORT_FORMATS`; returns the number of articles."""
+    from pipeline.io.jsonl import read_records
+
+    if fmt in ("hf-dataset", "parquet"):
+        from pipeline.io.hf_datasets import export_dataset
+
+        return export_dataset(read_records(path), target, fmt)
+    if fmt == "duckdb":
+        from pipeline.io.duckdb_export import export_duckdb
+
+        return export_duckdb(read_records(path), target)
+    return export_records(read_records(path), target, fmt)
+
+
 def export_records(records: Iterable[Article], target: str | Path, fmt: str) -> int:
     target = Path(target)
     try:

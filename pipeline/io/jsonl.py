@@ -115,3 +115,14 @@ def read_records(path: str | Path) -> Iterator[Article]:
                 yield Article.from_json(line)
             except (ValueError, KeyError, TypeError) as exc:
                 raise InputError(f"not an annotated article record: {exc}", f"{path}:{lineno}") from exc
+
+
+def find_record(path: str | Path, id: str | None = None, index: int = 0) -> Article:
+    """The article with ``id`` (or, without one, the ``index``-th) of an annotated JSONL file."""
+    from pipeline.errors import InputError
+
+    for i, article in enumerate(read_records(path)):
+        if (id and article.id == id) or (not id and i == index):
+            return article
+    wanted = f"id {id!r}" if id else f"index {index}"
+    raise InputError(f"no article with {wanted} in {path}")
