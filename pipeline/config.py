@@ -210,6 +210,7 @@ def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
 
 
 def _update(obj: Any, data: dict[str, Any], where: str) -> None:
+    """Complexity: one type check per kind of setting (table, float, list, int/bool, choice), each a plain branch."""
     known = {f.name: f for f in fields(obj)}
     for key, value in data.items():
         path = f"{where}{key}"

@@ -123,6 +123,8 @@ def _span_logp_py(emissions, offsets, paths, start, transitions, transitions_t, 
     Scaled forward-backward over the allowed moves only: each step works in probabilities
     renormalised to sum to one (their logs kept apart), so the inner loops multiply and
     add, and only the emissions are exponentiated. The span's own tags come from ``paths``.
+
+    Complexity: a numba kernel (forward-backward over padded sentences): the loops must stay in one function to compile.
     """
     k = emissions.shape[1]
     n = 0

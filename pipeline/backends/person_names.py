@@ -143,6 +143,25 @@ class NameModel:
         return sum(self.background_lp.get(c, self.background_unseen) for c in text)
 
     # ---------------------------------------------------------- a whole run
+    def _name_score(self, piece: str, all_marked: bool, foreign: bool) -> float | None:
+        """The score of ``piece`` read as one name in :meth:`segment`, or None where it may not be one."""
+        chinese = self.chinese(piece)
+        if foreign:
+            score = self.name(piece)
+        elif chinese is not None:
+            score = chinese + (KNOWN_BONUS if piece in self.known else 0.0)
+        else:
+            return None
+        if score is None:
+            return None
+        gain = score - self.background(piece)
+        if all_marked:
+            if not foreign and gain <= 0:  # a lone span: 张太雷之女 is not 张太 + 雷之女
+                return None
+        elif chinese is None or gain < GAP_MARGIN or any(c in _CONJUNCTIONS for c in piece):
+            return None
+        return score
+
     def segment(self, text: str, marked: bytes | None = None, foreign: bool = True, ordinary: bool = False,
                 found: frozenset[tuple[int, int]] = frozenset()) -> list[tuple[int, int]] | None:
         """The most probable reading of ``text`` as names laid end to end, or None.
@@ -159,6 +178,9 @@ class NameModel:
         Without ``ordinary``, returns None when no reading covers the whole text, when the
         best one is a single name, or when it does not beat the whole text read as one
         name by ``SPLIT_MARGIN``.
+
+        Complexity: a Viterbi over name pieces; the scoring of a piece is _name_score, the rest is the lattice and
+        its backtrace.
         """
         n = len(text)
         if n < 4 and not ordinary:
@@ -178,23 +200,9 @@ class NameModel:
             if ordinary:
                 offer(i, i + 1, self.background(text[i]) - (DROP_COST if marked[i] else 0.0), False)
             for j in range(i + 2, min(n, i + _LONGEST_FOREIGN) + 1):
-                piece = text[i:j]
-                chinese = self.chinese(piece)
-                if foreign:
-                    score = self.name(piece)
-                elif chinese is not None:
-                    score = chinese + (KNOWN_BONUS if piece in self.known else 0.0)
-                else:
-                    continue
-                if score is None:
-                    continue
-                gain = score - self.background(piece)
-                if all(marked[i:j]):
-                    if not foreign and gain <= 0:  # a lone span: 张太雷之女 is not 张太 + 雷之女
-                        continue
-                elif chinese is None or gain < GAP_MARGIN or any(c in _CONJUNCTIONS for c in piece):
-                    continue
-                offer(i, j, score + (FOUND_BONUS if (i, j) in found else 0.0), True)
+                score = self._name_score(text[i:j], all(marked[i:j]), foreign)
+                if score is not None:
+                    offer(i, j, score + (FOUND_BONUS if (i, j) in found else 0.0), True)
         if best[n] is None:
             return None
         pieces = []
@@ -239,6 +247,8 @@ def person_blocks(text: str, spans: list[tuple[int, int]], max_gap: int = 3,
     always end a block. A block of
     several spans takes in up to ``reach`` Han characters on either side, where a name
     at its edge may have been cut (黄菊尉 | 健行).
+
+    Complexity: a single left-to-right scan that merges touching spans; each branch is a stop condition of the scan.
     """
     groups: list[list[tuple[int, int]]] = []
     for start, end in sorted(spans):

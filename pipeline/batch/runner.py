@@ -235,7 +235,10 @@ def _run_locked(
     engine: str = "local",
     expanded: list[Path | Rejected] | None = None,
 ) -> RunReport:
-    """Annotate every input article into ``output``; unreadable or failing ones go to ``rejects``."""
+    """Annotate every input article into ``output``; unreadable or failing ones go to ``rejects``.
+
+    Complexity: the run's setup and its one try/except/finally for interrupts; the steps are helpers
+    (_duplicate_index, _article_batches, _progress_bar)."""
     inputs = [str(i) for i in inputs]
     config = nlp.config if nlp is not None else (config or PipelineConfig())
     executor = get_executor(engine)  # an unknown engine stops here, before anything is read
@@ -250,33 +253,13 @@ def _run_locked(
     report.workers = workers
 
     done = scan_done(output, report.rejects) if resume else DoneSet()
-    dedup = DuplicateIndex(config.dedup) if config.dedup.enabled else None
-    if dedup is not None and resume:
-        for previous in previous_articles(output):
-            dedup.find(previous)
+    dedup = _duplicate_index(config, output, resume)
     manifest = RunManifest(output, config, inputs, resume=resume, shard=shard, workers=workers, engine=engine)
 
     stream = _select(read_inputs(inputs, config.input, expanded=expanded), shard, done, report)
     bad_inputs: list[Rejected] = []
-
-    def batches() -> Iterator[list[Article]]:
-        while True:
-            chunk = list(islice(stream, batch_size))
-            if not chunk:
-                return
-            articles = [a for a in chunk if isinstance(a, Article)]
-            bad_inputs.extend(r for r in chunk if isinstance(r, Rejected))
-            if articles:
-                yield articles
-
-    results = executor(config, nlp, batches(), workers, batch_size, ordered)
-
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=max(0, total - len(done.ids) - len(done.rejected)) if total else None, unit=" articles",
-                   desc="annotating", dynamic_ncols=True, smoothing=0.1)
+    results = executor(config, nlp, _article_batches(stream, batch_size, bad_inputs), workers, batch_size, ordered)
+    bar = _progress_bar(max(0, total - len(done.ids) - len(done.rejected)) if total else None) if progress else None
     started = time.perf_counter()
     try:
         _write_results(results, bad_inputs, output, report, config, dedup, manifest, bar, resume, started)
@@ -294,6 +277,37 @@ def _run_locked(
     report.seconds = time.perf_counter() - started
     manifest.update(report, finished=True)
     return report
+
+
+def _duplicate_index(config: PipelineConfig, output: Path, resume: bool) -> DuplicateIndex | None:
+    """The run's near-duplicate index (``dedup.enabled``), holding the output's articles when resuming."""
+    if not config.dedup.enabled:
+        return None
+    dedup = DuplicateIndex(config.dedup)
+    if resume:
+        for previous in previous_articles(output):
+            dedup.find(previous)
+    return dedup
+
+
+def _article_batches(stream: Iterator[Article | Rejected], batch_size: int,
+                     bad_inputs: list[Rejected]) -> Iterator[list[Article]]:
+    """Batches of the stream's articles; its rejected inputs are set aside in ``bad_inputs`` for the writer."""
+    while True:
+        chunk = list(islice(stream, batch_size))
+        if not chunk:
+            return
+        articles = [a for a in chunk if isinstance(a, Article)]
+        bad_inputs.extend(r for r in chunk if isinstance(r, Rejected))
+        if articles:
+            yield articles
+
+
+def _progress_bar(total: int | None) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=" articles", desc="annotating", dynamic_ncols=True,
+                smoothing=0.1)
 
 
 def _write_results(results: Iterator[list[Article | Rejected]], bad_inputs: list[Rejected], output: Path,

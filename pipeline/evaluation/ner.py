@@ -143,7 +143,32 @@ def _map(spans: Iterable[Span], table: dict[str, str] | None) -> set[Span]:
     return {(s, e, table[label]) for s, e, label in spans if label in table}
 
 
+def error_kind(span: Span, gold: set[Span]) -> str:
+    """What kind of mistake a predicted span not in the gold is: spurious (overlaps no gold span),
+    type (a gold span's exact extent, another label), boundary (overlaps a gold span of its label) or
+    boundary+type."""
+    s, e, label = span
+    overlapping = [(gs, ge, gl) for gs, ge, gl in gold if gs < e and s < ge]
+    if not overlapping:
+        return "spurious"
+    if any((gs, ge) == (s, e) for gs, ge, _ in overlapping):
+        return "type"
+    if any(gl == label for _, _, gl in overlapping):
+        return "boundary"
+    return "boundary+type"
+
+
+def prf(t: int, gp: int, pp: int) -> dict[str, float | int]:
+    """Precision, recall and F1 (rounded to 4 places) with the counts they come from."""
+    precision = t / pp if pp else 0.0
+    recall = t / gp if gp else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "gold": gp,
+            "predicted": pp, "correct": t}
+
+
 def score(gold: list[list[Span]], predicted: list[list[Span]], scheme: str) -> NerScores:
+    """Complexity: counts five tallies per sentence in one pass over gold and predictions; each loop is one line."""
     gold_table, ours_table = SCHEMES.get(scheme, (None, None))
     tp: Counter[str] = Counter()
     n_gold: Counter[str] = Counter()
@@ -165,27 +190,10 @@ def score(gold: list[list[Span]], predicted: list[list[Span]], scheme: str) -> N
         hits = g & p
         for span in hits:
             tp[span[2]] += 1
-        for s, e, label in p - hits:
-            overlapping = [(gs, ge, gl) for gs, ge, gl in g if gs < e and s < ge]
-            if not overlapping:
-                errors["spurious"] += 1
-            elif any((gs, ge) == (s, e) for gs, ge, _ in overlapping):
-                errors["type"] += 1
-            elif any(gl == label for _, _, gl in overlapping):
-                errors["boundary"] += 1
-            else:
-                errors["boundary+type"] += 1
-        for s, e, _ in g - hits:
-            if not any(ps < e and s < pe for ps, pe, _ in p):
-                errors["missed"] += 1
-
-    def prf(t: int, gp: int, pp: int) -> dict[str, float | int]:
-        precision = t / pp if pp else 0.0
-        recall = t / gp if gp else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "gold": gp,
-                "predicted": pp, "correct": t}
-
+        errors.update(error_kind(span, g) for span in p - hits)
+        errors["missed"] += sum(1 for s, e, _ in g - hits if not any(ps < e and s < pe for ps, pe, _ in p))
+    if not errors["missed"]:
+        del errors["missed"]
     labels = sorted(set(n_gold) | set(n_pred))
     return NerScores(
         scheme=scheme,

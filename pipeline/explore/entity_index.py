@@ -46,6 +46,8 @@ def article_site(article: Article) -> str | None:
 
 def entity_index(records: Iterable[Article], include_numeric: bool = False, top_co: int = 5,
                  include_titles: bool = False) -> list[dict[str, Any]]:
+    """Complexity: one pass that aggregates mentions, dates, sites, forms and co-mentions per name; each tally is a
+    line."""
     left_out = (set() if include_numeric else NUMERIC) | (set() if include_titles else ROLES)
     by_name: dict[str, Counter[str]] = defaultdict(Counter)
     mentions: Counter[tuple[str, str]] = Counter()

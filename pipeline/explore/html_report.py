@@ -162,6 +162,8 @@ def _histogram(lengths: list[int], bins: int = 12, width: int = 520, height: int
 
 
 def build_report(path: str | Path) -> tuple[str, int]:
+    """Complexity: reads the run, its manifest and rejects and renders the page's sections; the count comes from the
+    comprehensions that build its tables."""
     path = Path(path)
     records = list(read_records(path))
     labels = Counter(e.label for a in records for e in a.entities)

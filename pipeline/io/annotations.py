@@ -102,6 +102,8 @@ def doccano_item(item: Any) -> tuple[str, str, list[Span]]:
 
 
 def label_studio_item(task: Any) -> tuple[str, str, list[Span]]:
+    """Complexity: validates one Label Studio task; each branch is one way a task can be malformed, with its own
+    message."""
     if not isinstance(task, dict):
         raise BadItem(f"a task must be a JSON object, got {type(task).__name__}")
     data = task.get("data")

@@ -89,7 +89,9 @@ def _strict_count(data: bytes, encoding: str) -> int:
 
 
 def decode_text(data: bytes, source: str, *, html: bool = False) -> Decoded:
-    """Bytes of an article or page as text; ``InputError`` for binary or hopeless bytes."""
+    """Bytes of an article or page as text; ``InputError`` for binary or hopeless bytes.
+
+    Complexity: tries the declared, sniffed and detected encodings in order; each branch is one step of that order."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return Decoded(data.decode(encoding, errors="replace"), encoding)

@@ -54,6 +54,8 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path | Rejected]:
 
 
 def _expand(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected]:
+    """Complexity: one branch per kind of input path (file, folder, glob, missing, not regular), each with its
+    reject."""
     for item in inputs:
         text = str(item)
         if any(ch in text for ch in "*?[") and not Path(text).exists():

@@ -59,20 +59,11 @@ def _string_field(record: dict[str, Any], names: list[str], source: str) -> tupl
 
 def record_article(record: dict[str, Any], source: str, config: InputConfig) -> Article | Rejected:
     """One row as an article (or a page, or a reject); see the module's docstring."""
-    text_got = _string_field(record, config.text_fields, source)
-    if isinstance(text_got, Rejected):
-        return text_got
-    text_field, text = text_got
-    title_got = _string_field(record, config.title_fields, source)
-    if isinstance(title_got, Rejected):
-        return title_got
-    title_field, title = title_got
-    id_field, given_id = first_field(record, config.id_fields)
-    if given_id is not None and not isinstance(given_id, (str, int)) or isinstance(given_id, bool):
-        return Rejected(source, f"field {id_field!r} must be a string or an integer, got {type(given_id).__name__}")
-    given = str(given_id) if given_id not in (None, "") else ""
+    got = _row_fields(record, source, config)
+    if isinstance(got, Rejected):
+        return got
+    text_field, text, title_field, title, id_field, given = got
     url_field, url = first_field(record, config.url_fields)
-    used = {text_field, title_field, id_field}
     html_field = None
     if not text.strip():
         html_field, page = first_field(record, config.html_fields)
@@ -83,24 +74,47 @@ def record_article(record: dict[str, Any], source: str, config: InputConfig) -> 
         return Rejected(source, f"no text field (looked for {', '.join(config.text_fields)}; for HTML "
                         f"{', '.join(config.html_fields)}; the record has {fields}): name yours with "
                         "--set input.text_fields=FIELD (or input.html_fields=FIELD)", given)
-    extra = {k: v for k, v in record.items() if k not in used and k != html_field}
-    if isinstance(url, str) and url.strip() and url_field != "url":
-        extra["url"] = url.strip()
+    used = {text_field, title_field, id_field, html_field}
+    extra = {k: v for k, v in record.items() if k not in used}
+    url = url.strip() if isinstance(url, str) else ""
+    if url and url_field != "url":
+        extra["url"] = url
     _date_to_extra(record, config, extra)
     if html_field is not None:
-        where = source
-        if isinstance(url, str) and url.strip():
-            source, extra["row"] = url.strip(), where
-        article = html_article(record[html_field], source, config, extra=extra, given_id=given or None)
-        if isinstance(article, Article):
-            if title and not article.title:
-                article.title = title
-        elif where != source:
-            article = Rejected(where, article.reason, article.id)
-        return article
+        return _page_article(record[html_field], source, url, title, given, config, extra)
     article = Article(id=given or article_id(source, title, text), source=source, title=title, text=text,
                       extra=extra)
     return checked(article, config)
+
+
+def _row_fields(record: dict[str, Any], source: str, config: InputConfig) -> tuple[Any, ...] | Rejected:
+    """``(text field, text, title field, title, id field, given id)`` of a row, or why the row is refused."""
+    text_got = _string_field(record, config.text_fields, source)
+    if isinstance(text_got, Rejected):
+        return text_got
+    title_got = _string_field(record, config.title_fields, source)
+    if isinstance(title_got, Rejected):
+        return title_got
+    id_field, given_id = first_field(record, config.id_fields)
+    if given_id is not None and not isinstance(given_id, (str, int)) or isinstance(given_id, bool):
+        return Rejected(source, f"field {id_field!r} must be a string or an integer, got {type(given_id).__name__}")
+    given = str(given_id) if given_id not in (None, "") else ""
+    return (*text_got, *title_got, id_field, given)
+
+
+def _page_article(page: str, source: str, url: str, title: str, given: str, config: InputConfig,
+                  extra: dict[str, Any]) -> Article | Rejected:
+    """A row's raw HTML through the page extraction; the row's URL (when it has one) becomes the source."""
+    where = source
+    if url:
+        source, extra["row"] = url, where
+    article = html_article(page, source, config, extra=extra, given_id=given or None)
+    if isinstance(article, Article):
+        if title and not article.title:
+            article.title = title
+    elif where != source:
+        article = Rejected(where, article.reason, article.id)
+    return article
 
 
 def _date_to_extra(record: dict[str, Any], config: InputConfig, extra: dict[str, Any]) -> None:
@@ -135,7 +149,10 @@ def _sniff_encoding(head: bytes) -> str:
 
 
 def read_csv(path: Path, config: InputConfig) -> Iterator[Article | Rejected]:
-    """Rows of a CSV/TSV file with a header; a ``.tsv`` is tab-separated, a ``.csv`` comma-separated."""
+    """Rows of a CSV/TSV file with a header; a ``.tsv`` is tab-separated, a ``.csv`` comma-separated.
+
+    Complexity: a streamed reader whose branches are the ways a row can be refused (quoting, size, encoding), each
+    with its reason."""
     name = path.name.lower()
     delimiter = "\t" if name.endswith((".tsv", ".tsv.gz")) else ","
     try:

@@ -126,38 +126,8 @@ class Cleaner(Stage):
         raw = article.text
         removed: list[Removal] = []
         flags: list[str] = [f for f in article.flags if f != "spam_title"]
-
-        # cuts proposed by the reader (the HTML reader's link lines): whole lines of the raw text
-        proposed = {(r.raw_start, r.raw_end): r.reason for r in article.removed
-                    if r.field == "text" and r.text and raw[r.raw_start:r.raw_end] == r.text}
-        paragraphs = self._split(raw, removed, proposed)
-        paragraphs = self._cut_tail(paragraphs, raw, removed)
-        count = len(paragraphs)
-        paragraphs = [p for i, p in enumerate(paragraphs)
-                      if self._apply_rules(p, raw, removed, edge=i < EDGE_HEAD or i >= count - EDGE_TAIL)]
-
-        title, title_removal = self._clean_title(article.title), -1
-        if not title and self.config.title_from_first_line and len(paragraphs) >= 2:
-            if looks_like_headline(paragraphs[0].text):
-                title, title_removal = paragraphs[0].text, len(removed)
-                self._remove_paragraph(paragraphs.pop(0), raw, "moved_to_title", removed)
-
-        if title:
-            paragraphs = self._cut_repeated_title(paragraphs, title, raw, removed)
-            body = "".join(p.text for p in paragraphs)
-            if self.is_spam_title(title, body):
-                flags.append("spam_title")
-                if title_removal >= 0:
-                    moved = removed[title_removal]
-                    removed[title_removal] = Removal(moved.text, "spam_title", moved.raw_start, moved.raw_end)
-                else:
-                    removed.append(Removal(article.title, "spam_title", 0, len(article.title), field="title"))
-                title = ""
-                if len(paragraphs) >= 2 and looks_like_headline(paragraphs[0].text):
-                    title = paragraphs[0].text
-                    self._remove_paragraph(paragraphs.pop(0), raw, "moved_to_title", removed)
-                    paragraphs = self._cut_repeated_title(paragraphs, title, raw, removed)
-
+        paragraphs = self._body_paragraphs(article, removed)
+        title, paragraphs = self._choose_title(article, paragraphs, removed, flags)
         if self.config.drop_repeated_paragraphs:
             paragraphs = self._drop_repeats(paragraphs, raw, removed)
 
@@ -167,19 +137,7 @@ class Cleaner(Stage):
                 sorted({r.reason for r in removed})
             ) if removed else ""
             raise InputError(f"empty article: no text left after cleaning{what}", article.source)
-        visible = sum(1 for c in text if not c.isspace())
-        quality = ["not_article"] if "not_article" in flags else []  # the HTML reader's verdict
-        if han_count(text) / visible < self.config.min_han_ratio:
-            quality.append("non_chinese")
-        if visible < self.config.min_chars:
-            quality.append("too_short")
-        if quality and self.config.low_quality == "reject":
-            raise InputError(
-                f"low quality article ({', '.join(quality)}: {visible} visible characters, "
-                f"{han_count(text)} Chinese); clean.low_quality=reject",
-                article.source,
-            )
-        flags.extend(q for q in quality if q not in flags)
+        flags.extend(q for q in self._quality(text, flags, article.source) if q not in flags)
 
         removed.sort(key=lambda r: (r.field != "text", r.raw_start, r.raw_end))
         self._bylines_to_fields(removed, article.extra)
@@ -194,6 +152,63 @@ class Cleaner(Stage):
         article.removed = removed
         article.flags = flags
         return article
+
+    def _body_paragraphs(self, article: Article, removed: list[Removal]) -> list[_Paragraph]:
+        """The raw text's paragraphs less the reader's proposed cuts, the tail blocks and the line rules."""
+        raw = article.text
+        # cuts proposed by the reader (the HTML reader's link lines): whole lines of the raw text
+        proposed = {(r.raw_start, r.raw_end): r.reason for r in article.removed
+                    if r.field == "text" and r.text and raw[r.raw_start:r.raw_end] == r.text}
+        paragraphs = self._split(raw, removed, proposed)
+        paragraphs = self._cut_tail(paragraphs, raw, removed)
+        count = len(paragraphs)
+        return [p for i, p in enumerate(paragraphs)
+                if self._apply_rules(p, raw, removed, edge=i < EDGE_HEAD or i >= count - EDGE_TAIL)]
+
+    def _choose_title(self, article: Article, paragraphs: list[_Paragraph], removed: list[Removal],
+                      flags: list[str]) -> tuple[str, list[_Paragraph]]:
+        """The cleaned title (or a headline-like first line when there is none), the body's copy of it
+        cut; a spam title is removed, flagged, and the body's headline line takes its place."""
+        raw = article.text
+        title, title_removal = self._clean_title(article.title), -1
+        if not title and self.config.title_from_first_line and len(paragraphs) >= 2:
+            if looks_like_headline(paragraphs[0].text):
+                title, title_removal = paragraphs[0].text, len(removed)
+                self._remove_paragraph(paragraphs.pop(0), raw, "moved_to_title", removed)
+        if not title:
+            return title, paragraphs
+        paragraphs = self._cut_repeated_title(paragraphs, title, raw, removed)
+        if not self.is_spam_title(title, "".join(p.text for p in paragraphs)):
+            return title, paragraphs
+        flags.append("spam_title")
+        if title_removal >= 0:
+            moved = removed[title_removal]
+            removed[title_removal] = Removal(moved.text, "spam_title", moved.raw_start, moved.raw_end)
+        else:
+            removed.append(Removal(article.title, "spam_title", 0, len(article.title), field="title"))
+        title = ""
+        if len(paragraphs) >= 2 and looks_like_headline(paragraphs[0].text):
+            title = paragraphs[0].text
+            self._remove_paragraph(paragraphs.pop(0), raw, "moved_to_title", removed)
+            paragraphs = self._cut_repeated_title(paragraphs, title, raw, removed)
+        return title, paragraphs
+
+    def _quality(self, text: str, flags: list[str], source: str) -> list[str]:
+        """Quality flags of the cleaned text (not_article from the reader, non_chinese, too_short);
+        with ``clean.low_quality=reject`` any of them rejects the article."""
+        visible = sum(1 for c in text if not c.isspace())
+        quality = ["not_article"] if "not_article" in flags else []  # the HTML reader's verdict
+        if han_count(text) / visible < self.config.min_han_ratio:
+            quality.append("non_chinese")
+        if visible < self.config.min_chars:
+            quality.append("too_short")
+        if quality and self.config.low_quality == "reject":
+            raise InputError(
+                f"low quality article ({', '.join(quality)}: {visible} visible characters, "
+                f"{han_count(text)} Chinese); clean.low_quality=reject",
+                source,
+            )
+        return quality
 
     # -------------------------------------------------------------- helpers
     @staticmethod

@@ -137,6 +137,8 @@ class KeywordExtractor(Stage):
         return {w: n / total * self.idf.get(w, self.median_idf) for w, n in counts.items()}
 
     def _textrank(self, sequence: list[tuple[int, str]], window: int = 5) -> dict[str, float]:
+        """Complexity: the co-occurrence graph, its PageRank and the merge of adjacent top words into phrases; the
+        branches are the window and phrase filters."""
         words = [w for _, w in sequence]
         vocab = {w: i for i, w in enumerate(dict.fromkeys(words))}
         n = len(vocab)

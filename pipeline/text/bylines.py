@@ -142,7 +142,10 @@ def iso_date(match: re.Match[str]) -> str | None:
 
 def find_dates(text: str, month_only: bool = False) -> list[tuple[int, str]]:
     """Every full date in ``text`` (``YYYY-MM-DD``, ``YYYY年M月D日``, ``M/D/YYYY``) with its
-    offset; with ``month_only``, also a bare year and month when the line is short."""
+    offset; with ``month_only``, also a bare year and month when the line is short.
+
+    Complexity: one loop per date pattern (ISO and Chinese; US dates with their month/day ambiguity and AM/PM clock;
+    a bare month on a short line)."""
     out = []
     for match in _DATE.finditer(text):
         iso = iso_date(match)

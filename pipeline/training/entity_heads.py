@@ -133,7 +133,10 @@ def heldout_split(count: int, fraction: float) -> tuple[list[int], list[int]]:
 def make_partial_examples(sentences: list[GoldSentence], labels: list[str], encoder: LacEncoder,
                           label_map: dict[str, str], excludes: dict[str, list[str]] | None = None) -> list[Example]:
     """Examples whose trusted spans (``label_map``) are fixed and whose other characters are free,
-    except that spans of ``excludes``' gold labels cannot take the listed labels."""
+    except that spans of ``excludes``' gold labels cannot take the listed labels.
+
+    Complexity: maps the trusted labels, then masks per character what the other spans may not be; the count comes
+    from its comprehensions."""
     tags = bioes_tags(labels)
     kept = [s for s in sentences if s.text and any(lab in label_map for _, _, lab in s.spans)]
     trusted = [GoldSentence(s.text, [(a, b, label_map[lab]) for a, b, lab in s.spans if lab in label_map and b > a])
@@ -154,6 +157,8 @@ def train_head(name: str, labels: list[str], train: list[Example], dev: list[Exa
                char_window: int = 3, bigram_offsets: tuple[int, ...] = (-2, -1, 0, 1), min_count: int = 2,
                lr: float = 3e-3, dropout: float = 0.3, batch: int = 32, seed: int = 0,
                log=print) -> TaggingHead:
+    """Complexity: the model, its training loop and the export of the head stay in one function, so the training order
+    (and its seeds) can be read in one place."""
     import torch
 
     torch.manual_seed(seed)
@@ -325,6 +330,42 @@ def _repeat_arg(text: str) -> tuple[str, int]:
     return name, int(count)
 
 
+def build_head(name: str, data: Path, encoder: LacEncoder, heldout: float, partial: bool,
+               repeat_files: dict[str, int], epochs: int | None) -> TaggingHead:
+    """Train the head of recipe ``name`` on the splits in ``data`` (``heldout`` of them kept for its F1).
+
+    Complexity: a training recipe read top to bottom (splits, repeats, partial sources, metadata); the count comes
+    from its comprehensions."""
+    recipe = RECIPES[name]
+    read = [(f, s) for f in recipe.files for s in read_gold(data / f)[0] if s.text]
+    examples = make_examples([s for _, s in read], recipe.labels, encoder, recipe.label_map)
+    held, kept = heldout_split(len(examples), heldout)
+    dev = [examples[i] for i in held]
+    train = [examples[i] for i in kept]
+    repeat = {**(recipe.repeat or {}), **repeat_files}
+    train += [examples[i] for i in kept for _ in range(repeat.get(read[i][0], 1) - 1)]
+    print(f"[{name}] {len(train)} training and {len(dev)} held-out sentences from {', '.join(recipe.files)}",
+          file=sys.stderr)
+    for source in (recipe.partial or []) if partial else []:
+        sentences = [s for s in read_gold(data / source.file)[0] if s.text]
+        if any(r.files == [source.file] for r in RECIPES.values()):
+            # another head's held-out tenth stays unseen by every head
+            sentences = [sentences[i] for i in sorted(heldout_split(len(sentences), heldout)[1])]
+        extra = make_partial_examples(sentences, recipe.labels, encoder, source.label_map, source.excludes)
+        train += extra
+        print(f"[{name}] + {len(extra)} partially labelled training sentences from {source.file} "
+              f"({', '.join(f'{k}→{v}' for k, v in source.label_map.items())})", file=sys.stderr)
+    head = train_head(name, recipe.labels, train, dev, epochs or recipe.epochs, encoder,
+                      log=lambda m: print(m, file=sys.stderr, flush=True))
+    head.meta["data"] = recipe.files
+    if repeat:
+        head.meta["repeat"] = repeat
+    if recipe.partial and partial:
+        head.meta["partial_data"] = {p.file: p.label_map for p in recipe.partial}
+        head.meta["partial_excludes"] = {p.file: p.excludes for p in recipe.partial if p.excludes}
+    return head
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.training.entity_heads", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default="../shared/data/ner", help="folder with the training splits")
@@ -341,34 +382,9 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     encoder = LacEncoder()
     for name in args.heads.split(","):
-        recipe = RECIPES[name]
         began = time.perf_counter()
-        read = [(f, s) for f in recipe.files for s in read_gold(data / f)[0] if s.text]
-        examples = make_examples([s for _, s in read], recipe.labels, encoder, recipe.label_map)
-        held, kept = heldout_split(len(examples), args.heldout)
-        dev = [examples[i] for i in held]
-        train = [examples[i] for i in kept]
-        repeat = {**(recipe.repeat or {}), **dict(_repeat_arg(r) for r in args.repeat)}
-        train += [examples[i] for i in kept for _ in range(repeat.get(read[i][0], 1) - 1)]
-        print(f"[{name}] {len(train)} training and {len(dev)} held-out sentences from {', '.join(recipe.files)}",
-              file=sys.stderr)
-        for source in (recipe.partial or []) if args.partial else []:
-            sentences = [s for s in read_gold(data / source.file)[0] if s.text]
-            if any(r.files == [source.file] for r in RECIPES.values()):
-                # another head's held-out tenth stays unseen by every head
-                sentences = [sentences[i] for i in sorted(heldout_split(len(sentences), args.heldout)[1])]
-            partial = make_partial_examples(sentences, recipe.labels, encoder, source.label_map, source.excludes)
-            train += partial
-            print(f"[{name}] + {len(partial)} partially labelled training sentences from {source.file} "
-                  f"({', '.join(f'{k}→{v}' for k, v in source.label_map.items())})", file=sys.stderr)
-        head = train_head(name, recipe.labels, train, dev, args.epochs or recipe.epochs, encoder,
-                          log=lambda m: print(m, file=sys.stderr, flush=True))
-        head.meta["data"] = recipe.files
-        if repeat:
-            head.meta["repeat"] = repeat
-        if recipe.partial and args.partial:
-            head.meta["partial_data"] = {p.file: p.label_map for p in recipe.partial}
-            head.meta["partial_excludes"] = {p.file: p.excludes for p in recipe.partial if p.excludes}
+        head = build_head(name, data, encoder, args.heldout, args.partial,
+                          dict(_repeat_arg(r) for r in args.repeat), args.epochs)
         head.save(out / f"{name}.npz")
         print(f"[{name}] wrote {out / f'{name}.npz'} ({(out / f'{name}.npz').stat().st_size / 1e6:.1f} MB) in "
               f"{time.perf_counter() - began:.0f} s; held-out F1 {head.meta.get('heldout_f1')}", file=sys.stderr)

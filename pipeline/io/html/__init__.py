@@ -39,7 +39,10 @@ def _han(text: str) -> int:
 
 
 def extract_html(page: str) -> PageExtraction:
-    """The article of a page; ``InputError`` when no extractor finds any body text."""
+    """The article of a page; ``InputError`` when no extractor finds any body text.
+
+    Complexity: the steps (candidates, body choice, link cuts, metadata, the not_article verdict) are helpers; what
+    is left is their order and the verdict's three conditions."""
     page = wrap_fragment(page)
     tree = parse_page(page)
     if tree is None:

@@ -45,35 +45,19 @@ def load_company_forms(name: str = "company_forms.txt") -> frozenset[str]:
 
 def one_sense(entities: list[Entity], forms: frozenset[str],
               is_place: Callable[[str], bool] = lambda s: False, courtesy: re.Pattern[str] | None = None) -> list[Entity]:
-    """The article's entities with one label and one norm per name (see the module docstring)."""
+    """The article's entities with one label and one norm per name (see the module docstring).
+
+    Complexity: the vote, short forms and surnames are helpers; what is left is the per-entity decision, one branch
+    per rule."""
     named = [e for e in entities if e.label in NAMES]
     if len(named) < 2:
         return entities
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for e in named:
-        # a model's vote counts as much as it is sure of the span (its CRF marginal)
-        votes[e.text][e.label] += SOURCE_WEIGHT.get(e.source, 1.0) * (1.0 if e.score is None else e.score)
-    full_names: dict[str, Entity] = {}  # short form -> the full name it stands for
-    for e in named:
-        if e.label != "ORG":
-            continue
-        for cut in range(2, len(e.text) - 1):
-            short, rest = e.text[:cut], e.text[cut:]
-            if rest in forms and short in votes and not is_place(short) and short not in full_names:
-                full_names[short] = e
+    votes = label_votes(named)
+    full_names = short_forms(named, votes, forms, is_place)
     for short, full in full_names.items():  # the full name given in the article speaks like a list
         votes[short][full.label] += FULL_NAME_WEIGHT * sum(1 for e in named if e.text == full.text)
-    chosen: dict[str, str] = {}
-    for surface, counter in votes.items():
-        if len(counter) < 2 and surface not in full_names:
-            continue
-        (best, top), *rest = counter.most_common()
-        if not rest or top > rest[0][1]:
-            chosen[surface] = best
-    people: dict[str, set[str]] = defaultdict(set)
-    for e in named:
-        if e.label == "PERSON" and 2 <= len(e.text) <= 4 and not (courtesy and courtesy.fullmatch(e.text, 1)):
-            people[e.text[0]].add(e.norm)
+    chosen = winning_labels(votes, set(full_names))
+    people = people_by_surname(named, courtesy)
     out = []
     for e in entities:
         if e.label not in NAMES:
@@ -84,11 +68,61 @@ def one_sense(entities: list[Entity], forms: frozenset[str],
         full = full_names.get(e.text)
         if full is not None and label == full.label and norm == e.text:
             norm = full.norm
-        if label == "PERSON" and (len(e.text) == 1 or (courtesy and courtesy.fullmatch(e.text, 1))) \
-                and len(people.get(e.text[0], ())) == 1:
+        if label == "PERSON" and _bare_surname(e.text, courtesy) and len(people.get(e.text[0], ())) == 1:
             norm = next(iter(people[e.text[0]]))  # 陈, 陈先生: the article's only 陈
         out.append(e if (label, norm) == (e.label, e.norm) else replace(e, label=label, norm=norm))
     return out
+
+
+def label_votes(named: list[Entity]) -> dict[str, Counter[str]]:
+    """Per surface, the weight of each label it was given: by source, times a model's confidence."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in named:
+        # a model's vote counts as much as it is sure of the span (its CRF marginal)
+        votes[e.text][e.label] += SOURCE_WEIGHT.get(e.source, 1.0) * (1.0 if e.score is None else e.score)
+    return votes
+
+
+def short_forms(named: list[Entity], votes: dict[str, Counter[str]], forms: frozenset[str],
+                is_place: Callable[[str], bool]) -> dict[str, Entity]:
+    """Short form -> the ORG it stands for (龙湖 -> 龙湖集团): the full name minus a company form
+    (集团, 股份有限公司: ``forms``), when the short form is itself mentioned and is not a known place."""
+    full_names: dict[str, Entity] = {}
+    for e in named:
+        if e.label != "ORG":
+            continue
+        for cut in range(2, len(e.text) - 1):
+            short, rest = e.text[:cut], e.text[cut:]
+            if rest in forms and short in votes and not is_place(short) and short not in full_names:
+                full_names[short] = e
+    return full_names
+
+
+def winning_labels(votes: dict[str, Counter[str]], always: set[str]) -> dict[str, str]:
+    """The label each disputed surface (or one in ``always``) takes: the strict winner of its votes; a tie decides
+    nothing."""
+    chosen: dict[str, str] = {}
+    for surface, counter in votes.items():
+        if len(counter) < 2 and surface not in always:
+            continue
+        (best, top), *rest = counter.most_common()
+        if not rest or top > rest[0][1]:
+            chosen[surface] = best
+    return chosen
+
+
+def _bare_surname(text: str, courtesy: re.Pattern[str] | None) -> bool:
+    """陈 or 陈先生: a surname alone, or with a courtesy title."""
+    return len(text) == 1 or bool(courtesy and courtesy.fullmatch(text, 1))
+
+
+def people_by_surname(named: list[Entity], courtesy: re.Pattern[str] | None) -> dict[str, set[str]]:
+    """Surname character -> the norms of the article's full PERSON names that start with it."""
+    people: dict[str, set[str]] = defaultdict(set)
+    for e in named:
+        if e.label == "PERSON" and 2 <= len(e.text) <= 4 and not (courtesy and courtesy.fullmatch(e.text, 1)):
+            people[e.text[0]].add(e.norm)
+    return people
 
 
 def short_places(entities: list[Entity]) -> list[Entity]:
@@ -114,7 +148,10 @@ def name_variants(entities: list[Entity], reading: Callable[[str], str] | None =
     that is not a PERSON and reads as the article's only PERSON name of that reading becomes a
     PERSON with that name's norm. Returns the entities and ``variant>name`` notes (the stage
     flags the article ``name_variant:岱山>戴珊``). Two PERSON names that read alike are left as
-    two people."""
+    two people.
+
+    Complexity: one pass that groups people by reading and one that relabels; the branches are the guards against
+    two people reading alike."""
     people: dict[str, set[str]] = defaultdict(set)
     named = [e for e in entities if e.label in NAMES and 2 <= len(e.text) <= 3]
     if not any(e.label == "PERSON" for e in named) or all(e.label == "PERSON" for e in named):

@@ -37,29 +37,34 @@ def resolve(text: str, candidates: list[Candidate], labeler: Labeler, rank: dict
     """Non-overlapping entities of ``text`` from ``candidates`` (offsets into ``text``), sorted by start."""
     if min_score > 0:
         candidates = [c for c in candidates if c.score is None or c.score >= min_score]
-    first = [c for c in candidates if c.rank != FILL]
-    fill = [c for c in candidates if c.rank == FILL]
-    first = _drop_spans_the_list_tiles(first)
-    by_span = {(c.start, c.end): c for c in first if c.source == "model" and c.label in CONTEXTUAL}
-    merged = []
-    for c in first:
-        model = by_span.get((c.start, c.end))
-        if (c.source == "gazetteer" and c.label in CONTEXTUAL and model
-                and not (c.label == "ORG" and model.label != "ORG")):
-            c = Candidate(c.start, c.end, model.label, c.source, model.score, c.norm)
-        merged.append(c)
-    merged.sort(key=lambda c: (-(c.end - c.start), rank[c.source], c.label not in ALWAYS_FIRST,
-                               -(c.score if c.score is not None else 1.0), c.start))
-    fill.sort(key=lambda c: (-(c.end - c.start), c.start))
+    first = _model_labels_listed_names(_drop_spans_the_list_tiles([c for c in candidates if c.rank != FILL]))
+    first.sort(key=lambda c: (-(c.end - c.start), rank[c.source], c.label not in ALWAYS_FIRST,
+                              -(c.score if c.score is not None else 1.0), c.start))
+    fill = sorted((c for c in candidates if c.rank == FILL), key=lambda c: (-(c.end - c.start), c.start))
     occupied = bytearray(len(text))
     kept = []
-    for c in [*merged, *fill]:
+    for c in [*first, *fill]:
         if c.start >= c.end or any(occupied[c.start : c.end]):
             continue
         occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
         kept.append(labeler.entity(text, c.start, c.end, c.label, c.source, c.score, c.norm))
     kept.sort(key=lambda e: (e.start, e.end))
     return kept
+
+
+def _model_labels_listed_names(candidates: list[Candidate]) -> list[Candidate]:
+    """A listed name whose label depends on context (a place or an organisation of the same name)
+    takes the label (and confidence) the model gave the same span; a listed ORG stays an ORG
+    whatever the model read (中国队 is a team, not the country)."""
+    by_span = {(c.start, c.end): c for c in candidates if c.source == "model" and c.label in CONTEXTUAL}
+    merged = []
+    for c in candidates:
+        model = by_span.get((c.start, c.end))
+        if (c.source == "gazetteer" and c.label in CONTEXTUAL and model
+                and not (c.label == "ORG" and model.label != "ORG")):
+            c = Candidate(c.start, c.end, model.label, c.source, model.score, c.norm)
+        merged.append(c)
+    return merged
 
 
 def _drop_spans_the_list_tiles(candidates: list[Candidate]) -> list[Candidate]:

@@ -20,6 +20,7 @@ speaker    people named only by what they say or do (据道方介绍)           
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -148,35 +149,39 @@ class HeadsBackend:
 
     def find(self, texts: list[str]) -> list[list[Candidate]]:
         out: list[list[Candidate]] = [[] for _ in texts]
-        labeler, tail = self.context.labeler, self.context.patterns.c_title_tail
-        fill_gaps = self.context.fill_gaps
         word_heads = frozenset({self.tagger.heads[-1].name}) if self.word_head else frozenset()
         predicted = self.tagger.predict(texts, scored=self.scored, words=word_heads)
         # the segmentation head's word ends ride along, for the tokens stage (None: no such head)
         self.word_ends = predicted[-1] if self.word_head else None
         for head, by_text in zip(self.entity_heads, predicted):
-            first_rank = head.name == self.first
             for n, (text, spans) in enumerate(zip(texts, by_text)):
-                if not spans:
-                    continue
-                found = [(*clip_to_words(text, a, b, tail), tag, round(p, 4)) for a, b, tag, p in spans]
-                people = self._people(
-                    text, [(a, b) for a, b, tag, _ in found if HEAD_LABELS.get(tag) == "PERSON" and a < b])
-                for start, end, tag, p in found:
-                    label = HEAD_LABELS.get(tag)
-                    if label is None or start == end:
-                        continue
-                    if label == "PLACE":
-                        label = labeler.place_label(text[start:end])
-                    if first_rank or label in self.ALWAYS_FIRST:
-                        rank = FIRST
-                    elif label in fill_gaps or tag in fill_gaps or label == "TITLE":
-                        rank = FILL
-                    else:
-                        continue
-                    parts = people.get((start, end), [(start, end)]) if label == "PERSON" else [(start, end)]
-                    out[n].extend(Candidate(a, b, label, "model", p, "", rank) for a, b in parts)
+                if spans:
+                    out[n].extend(self._candidates(text, spans, head.name == self.first))
         return out
+
+    def _candidates(self, text: str, spans: list, first_rank: bool) -> Iterator[Candidate]:
+        """One head's spans of one sentence as candidates: clipped to words, places labelled by name,
+        ranked (the profile's head and product spans first; gap fillers and titles after), person
+        spans read again as runs of names; spans of labels the profile does not take are left out.
+
+        Complexity: one branch per rank a span can take (first, fill, left out), in the order the profile gives them."""
+        labeler, tail, fill_gaps = self.context.labeler, self.context.patterns.c_title_tail, self.context.fill_gaps
+        found = [(*clip_to_words(text, a, b, tail), tag, round(p, 4)) for a, b, tag, p in spans]
+        people = self._people(text, [(a, b) for a, b, tag, _ in found if HEAD_LABELS.get(tag) == "PERSON" and a < b])
+        for start, end, tag, p in found:
+            label = HEAD_LABELS.get(tag)
+            if label is None or start == end:
+                continue
+            if label == "PLACE":
+                label = labeler.place_label(text[start:end])
+            if first_rank or label in self.ALWAYS_FIRST:
+                rank = FIRST
+            elif label in fill_gaps or tag in fill_gaps or label == "TITLE":
+                rank = FILL
+            else:
+                continue
+            parts = people.get((start, end), [(start, end)]) if label == "PERSON" else [(start, end)]
+            yield from (Candidate(a, b, label, "model", p, "", rank) for a, b in parts)
 
     def _people(self, text: str, spans: list[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[int, int]]]:
         """Runs of names read again as names: span → the names it stands for.

@@ -91,9 +91,29 @@ class EntityRecognizer(Stage):
         return article
 
     def pipe(self, articles: list[Article]) -> list[Article]:
+        views = [view_of(article, self.traditional_view) for article in articles]
+        candidates, ends = self._propose(articles, views)
+        for article, view, proposed, word_ends in zip(articles, views, candidates, ends):
+            if word_ends:  # for the tokens stage: where the head's words end, over the whole article
+                article.analysis["word_ends"] = np.concatenate(word_ends)
+            kept = resolve(view, proposed, self.labeler, self.rank, self.min_score)
+            for edit in self.edits:
+                kept = edit(view, kept, self.edit_context)
+            if self.company_forms is not None:  # after every sentence is read: one sense per article
+                kept = one_sense(kept, self.company_forms, self.labeler.is_place, self.patterns.courtesy)
+                kept = short_places(kept)
+                kept, variants = name_variants(kept)
+                article.flags.extend(f"name_variant:{v}" for v in variants if f"name_variant:{v}" not in article.flags)
+            if view is not article.text:  # read through the simplified view: the record keeps the original
+                kept = [replace(e, text=article.text[e.start : e.end]) for e in kept]
+            article.entities = kept
+        return articles
+
+    def _propose(self, articles: list[Article], views: list[str]) -> tuple[list[list[Candidate]],
+                                                                          list[list[np.ndarray]]]:
+        """Every source's candidates per article (article offsets), and a segmentation head's word ends."""
         pieces: list[tuple[int, int]] = []  # (article index, offset of the piece in the article)
         texts: list[str] = []
-        views = [view_of(article, self.traditional_view) for article in articles]
         for i, (article, view) in enumerate(zip(articles, views)):
             for sentence_start, sentence_end in article.sentences:
                 # a sentence of thousands of characters (a table flattened, a run of digits) is
@@ -113,21 +133,7 @@ class EntityRecognizer(Stage):
                 if getattr(found, "word_ends", None) is not None:
                     for (i, offset), piece_ends in zip(pieces[a:b], found.word_ends):
                         ends[i].append(piece_ends + offset)
-        for article, view, proposed, word_ends in zip(articles, views, candidates, ends):
-            if word_ends:  # for the tokens stage: where the head's words end, over the whole article
-                article.analysis["word_ends"] = np.concatenate(word_ends)
-            kept = resolve(view, proposed, self.labeler, self.rank, self.min_score)
-            for edit in self.edits:
-                kept = edit(view, kept, self.edit_context)
-            if self.company_forms is not None:  # after every sentence is read: one sense per article
-                kept = one_sense(kept, self.company_forms, self.labeler.is_place, self.patterns.courtesy)
-                kept = short_places(kept)
-                kept, variants = name_variants(kept)
-                article.flags.extend(f"name_variant:{v}" for v in variants if f"name_variant:{v}" not in article.flags)
-            if view is not article.text:  # read through the simplified view: the record keeps the original
-                kept = [replace(e, text=article.text[e.start : e.end]) for e in kept]
-            article.entities = kept
-        return articles
+        return candidates, ends
 
 
 @stage("entities", requires=("sentences",), assigns=("entities",))
