@@ -11,6 +11,7 @@ from pathlib import Path
 from pipeline.config import PipelineConfig
 from pipeline.errors import ConfigError, InputError, PipelineError, Terminated
 from pipeline.explore.render import terminal_safe
+from pipeline.io.exports import ALL_FORMATS
 from pipeline.version import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTS = 0, 1, 2, 3
@@ -71,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="convert an annotated JSONL into another format")
     export.add_argument("file", help="an annotated JSONL written by `zhnews run`")
     export.add_argument("--to", required=True,
-                        choices=["hf-dataset", "parquet", "duckdb", "docbin", "conll", "doccano", "label-studio"],
+                        choices=ALL_FORMATS,
                         help="target format (duckdb: tables articles, entities, keywords and query views)")
     export.add_argument("-o", "--output", required=True, help="target folder (hf-dataset) or file")
 

@@ -61,3 +61,19 @@ def test_code_shape_check_catches_a_complex_function():
     assert complex_blocks_without_reason(source) == ["tangled (line 1): 21"]
     explained = source.replace('"""Many cases."""', '"""Many cases.\n\n    Complexity: a lookup table."""')
     assert complex_blocks_without_reason(explained) == []
+
+
+def test_code_shape_architecture_doc_names_files_that_exist():
+    """docs/architecture.md tells a newcomer which file to change: every path it names must exist."""
+    import re
+
+    doc = (ROOT.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(pipeline/[\w/]+(?:\.py)?)`", doc)) | set(re.findall(r"`(models/[\w.]+)`", doc))
+    assert len(named) >= 8
+    missing = sorted(p for p in named if "<" not in p and not (ROOT.parent / p).exists())
+    assert missing == []
+    for folder, files in re.findall(r"`(\w+)/` \| ([^|]+) \|", doc):  # the wing table: `io/` | ... `readers.py` ...
+        base = ROOT / folder
+        if base.is_dir():
+            listed = re.findall(r"`([\w/]+\.py)`", files)
+            assert [f for f in listed if not any(base.rglob(f))] == [], folder

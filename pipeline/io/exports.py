@@ -24,6 +24,8 @@ from pipeline.record import Article
 from pipeline.version import __version__
 
 EXPORT_FORMATS = ("docbin", "conll", "doccano", "label-studio")
+# every target of `zhnews export --to` (export_run): datasets and SQL, then the annotation formats
+ALL_FORMATS = ("hf-dataset", "parquet", "duckdb", *EXPORT_FORMATS)
 
 
 def to_spacy_doc(article: Article, vocab: Any):

@@ -11,7 +11,7 @@ import glob
 import gzip
 import io
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import orjson
@@ -25,8 +25,7 @@ from pipeline.io.rows import read_csv, record_article
 from pipeline.io.warc import read_warc
 from pipeline.record import Article, Rejected, article_id
 
-SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm", ".shtml", ".parquet", ".csv", ".csv.gz", ".tsv",
-                      ".tsv.gz", ".warc", ".warc.gz")
+Reader = Callable[[Path, InputConfig], Iterable[Article | Rejected]]
 # inputs whose article count is only known by reading them through
 ROW_SUFFIXES = (".jsonl.gz", ".parquet", ".csv", ".csv.gz", ".tsv", ".tsv.gz", ".warc", ".warc.gz")
 
@@ -134,20 +133,19 @@ def _read_entries(entries: list[Path | Rejected], config: InputConfig) -> Iterat
     for entry in entries:
         if isinstance(entry, Rejected):
             yield entry
-            continue
-        suffix = _suffix(entry)
-        if suffix == ".parquet" or is_saved_dataset(entry):
+        elif is_saved_dataset(entry):
             yield from read_dataset(entry, config)
-        elif suffix in (".jsonl", ".jsonl.gz"):
-            yield from read_jsonl(entry, config)
-        elif suffix in (".csv", ".csv.gz", ".tsv", ".tsv.gz"):
-            yield from read_csv(entry, config)
-        elif suffix in (".warc", ".warc.gz"):
-            yield from read_warc(entry, config)
-        elif suffix in (".html", ".htm", ".shtml"):
-            yield read_html(entry, config)
         else:
-            yield read_txt(entry, config)
+            yield from READERS.get(_suffix(entry), _one(read_txt))(entry, config)
+
+
+def _one(read: Callable[[Path, InputConfig], Article | Rejected]) -> Reader:
+    """A reader of one article per file as a reader of many."""
+    def reader(path: Path, config: InputConfig) -> list[Article | Rejected]:
+        return [read(path, config)]
+
+    reader.__name__ = read.__name__
+    return reader
 
 
 def _read_bytes(path: Path, config: InputConfig) -> bytes:
@@ -239,3 +237,22 @@ def _jsonl_article(raw: bytes, source: str, config: InputConfig) -> Article | Re
     if not isinstance(record, dict):
         return Rejected(source, f"expected a JSON object, got {type(record).__name__}")
     return record_article(record, source, config)
+
+
+# One reader per file suffix: a new input format is one function and one line here.
+READERS: dict[str, Reader] = {
+    ".txt": _one(read_txt),
+    ".jsonl": read_jsonl,
+    ".jsonl.gz": read_jsonl,
+    ".html": _one(read_html),
+    ".htm": _one(read_html),
+    ".shtml": _one(read_html),
+    ".parquet": read_dataset,
+    ".csv": read_csv,
+    ".csv.gz": read_csv,
+    ".tsv": read_csv,
+    ".tsv.gz": read_csv,
+    ".warc": read_warc,
+    ".warc.gz": read_warc,
+}
+SUPPORTED_SUFFIXES = tuple(READERS)

@@ -1,4 +1,9 @@
-"""Character-level normalisation that keeps a map back to the raw input."""
+"""Character tables and tests for cleaning: which characters are dropped (invisible format and
+control characters), the full-width to half-width table, and counts of Han characters.
+
+These are one-character decisions only, so the offsets stay simple: the clean stage records
+every dropped run as a removal with its raw offsets, and a width change keeps the length.
+"""
 from __future__ import annotations
 
 import re
