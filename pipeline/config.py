@@ -125,7 +125,18 @@ class KeywordConfig:
 @dataclass
 class SummaryConfig:
     method: str = "extractive"  # or "hf:PATH" for a local seq2seq checkpoint
-    max_chars: int = 150  # the summary's length budget in characters
+    max_chars: int = 0  # the summary's length budget in characters; 0: auto, from the article's length
+    auto_ratio: float = 0.1  # auto budget: this share of the article's characters ...
+    auto_min_chars: int = 60  # ... but at least this many
+    auto_max_chars: int = 150  # ... and at most this many
+    furniture: str = "news_furniture.tsv"  # datelines and furniture a summary never quotes
+
+    def budget(self, chars: int) -> int:
+        """The summary's length for an article of ``chars`` characters: ``max_chars`` when set, else
+        ``auto_ratio`` of the article between ``auto_min_chars`` and ``auto_max_chars``."""
+        if self.max_chars > 0:
+            return self.max_chars
+        return int(min(self.auto_max_chars, max(self.auto_min_chars, round(self.auto_ratio * chars))))
     max_sentences: int = 0  # 0: as many as fit the budget
     min_sentence_chars: int = 6
     centrality_weight: float = 1.0

@@ -161,3 +161,47 @@ def test_eval_summary_on_lcsts_reaches_the_lead_baseline(capsys):
     assert scores["zhnews"]["pairs"] == 725
     assert scores["zhnews"]["rouge1"] >= scores["lead-1"]["rouge1"]
     assert scores["zhnews"]["rouge1"] >= scores["textrank (plain)"]["rouge1"]
+
+
+def test_summary_never_quotes_datelines_or_furniture():
+    text = ("原标题：多地加快推进新能源汽车下乡\n"
+            "新华社北京3月5日电（记者 张晓 李明）工业和信息化部5日表示，今年将组织新一轮新能源汽车下乡活动，覆盖200个县。\n"
+            "活动将联合比亚迪、吉利等车企推出专属车型，并完善县域充电设施。\n"
+            "责任编辑：王芳")
+    nlp = pipeline.load()
+    article = nlp(text)
+    summary = article.summary
+    assert summary.text.startswith("工业和信息化部5日表示")
+    assert "新华社" not in summary.text and "原标题" not in summary.text and "责任编辑" not in summary.text
+    first = article.sentences[summary.sentences[0]]
+    assert article.text[first[0] : first[1]].endswith(summary.text.split("。")[0] + "。")
+
+
+def test_summary_furniture_rules_are_data_with_line_errors(tmp_path):
+    from pipeline.errors import ResourceError
+    from pipeline.text.news_furniture import load_furniture
+
+    rules = load_furniture()
+    assert rules.lead_length("央视网消息（新闻联播）：1月1日，习近平发表新年贺词。") == len("央视网消息（新闻联播）：")
+    assert rules.lead_length("公司发布消息：明天起调价。") == 0  # not a dateline
+    assert rules.lead_length("本报讯（记者王五）") == 0  # never cut a sentence to nothing
+    bad = tmp_path / "furniture.tsv"
+    bad.write_text("lead\t^新华社\nbody\t^x\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"furniture\.tsv:2: kind must be one of lead, skip"):
+        load_furniture(str(bad))
+
+
+def test_summary_budget_grows_with_the_article_and_max_chars_wins():
+    from pipeline.config import SummaryConfig
+
+    auto = SummaryConfig()
+    assert auto.budget(100) == 60 and auto.budget(1000) == 100 and auto.budget(9000) == 150
+    assert SummaryConfig(max_chars=40).budget(9000) == 40
+    places = ["北京", "上海", "广州", "深圳", "杭州", "成都", "武汉", "西安", "南京", "重庆", "天津", "苏州"]
+    goods = ["新能源汽车", "集成电路", "工业机器人", "光伏组件", "锂电池", "服务器"]
+    sentences = [f"{p}市统计局今天发布数据，前三季度{g}产量同比增长{k + 3}%，{p}工业运行总体平稳。"
+                 for k, (p, g) in enumerate((p, g) for p in places for g in goods[:2])]
+    nlp = pipeline.load()
+    short = nlp("".join(sentences[:2])).summary.text
+    longer = nlp("".join(sentences)).summary.text
+    assert len(short) <= 60 < len(longer) <= 150

@@ -6,7 +6,7 @@ articles are split at sentence boundaries into chunks the model can take
 (``summary.max_input_tokens``); chunks of many articles are generated together in batches
 (``summary.batch_size``) on a GPU when one is present. When an article needed several
 chunks, their summaries are joined and, if that is over the budget, summarised once more.
-The summary is cut to ``summary.max_chars``; ``sentences`` is empty (the text is new).
+The summary is cut to the budget (``summary.max_chars``, or the automatic one); ``sentences`` is empty (the text is new).
 """
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class AbstractiveSummarizer(Stage):
         self.method = f"hf:{folder.name}"
 
     def describe(self) -> dict[str, str]:
-        return {"summary": f"abstractive {self.model_name} on {self.device}, max_chars={self.config.max_chars}"}
+        return {"summary": f"abstractive {self.model_name} on {self.device}, max_chars={self.config.max_chars or 'auto'}"}
 
     def __call__(self, article: Article) -> Article:
         self.pipe([article])
@@ -105,9 +105,10 @@ class AbstractiveSummarizer(Stage):
         flat = [chunk for plan in plans for chunk in plan]
         generated = iter(self.generate(flat))
         joined = ["".join(next(generated) for _ in plan) for plan in plans]
-        again = [i for i, (plan, text) in enumerate(zip(plans, joined)) if len(plan) > 1 and len(text) > self.config.max_chars]
+        budgets = [self.config.budget(len(a.text)) for a in articles]
+        again = [i for i, (plan, text) in enumerate(zip(plans, joined)) if len(plan) > 1 and len(text) > budgets[i]]
         for i, text in zip(again, self.generate([joined[i] for i in again])):
             joined[i] = text or joined[i]  # an empty second pass keeps the chunk summaries
-        for article, text in zip(articles, joined):
-            article.summary = Summary(method=self.method, text=text[: self.config.max_chars], sentences=[])
+        for article, text, budget in zip(articles, joined, budgets):
+            article.summary = Summary(method=self.method, text=text[:budget], sentences=[])
         return articles

@@ -90,7 +90,7 @@ def plain_textrank(article: Article, max_chars: int, stopwords: set[str]) -> str
     return "".join(article.text[sentences[i][0] : sentences[i][1]] for i in sorted(chosen))
 
 
-def evaluate_summaries(pairs: list[tuple[str, str]], nlp: Any, max_chars: int) -> dict[str, RougeScores]:
+def evaluate_summaries(pairs: list[tuple[str, str]], nlp: Any, max_chars: int = 0) -> dict[str, RougeScores]:
     """ROUGE of every system on the pairs; ``nlp`` must end with the summary stage."""
     references = [summary for _, summary in pairs]
     outputs: dict[str, list[str]] = {"lead-1": [], "lead-3": [], "textrank (plain)": [], "zhnews": []}
@@ -103,7 +103,8 @@ def evaluate_summaries(pairs: list[tuple[str, str]], nlp: Any, max_chars: int) -
             continue
         outputs["lead-1"].append(lead(result, 1))
         outputs["lead-3"].append(lead(result, 3))
-        outputs["textrank (plain)"].append(plain_textrank(result, max_chars, stopwords))
+        budget = max_chars or nlp.config.summary.budget(len(result.text))
+        outputs["textrank (plain)"].append(plain_textrank(result, budget, stopwords))
         outputs["zhnews"].append(result.summary.text)
     return {name: corpus_rouge(predictions, references) for name, predictions in outputs.items()}
 
@@ -134,7 +135,8 @@ def evaluate_summary_data(data: str | Path, config: Any, text_field: str = "text
 
 def format_summary_scores(scores: dict[str, RougeScores], data: str | Path, pairs: int, max_chars: int) -> str:
     """The Markdown table ``zhnews eval summary`` prints."""
-    lines = [f"{pairs} pairs from {data}; budget {max_chars} characters; character-level ROUGE F1 (whitespace removed)",
+    budget = f"budget {max_chars} characters" if max_chars else "automatic budget (summary.auto_*)"
+    lines = [f"{pairs} pairs from {data}; {budget}; character-level ROUGE F1 (whitespace removed)",
              f"| {'system':<18} | {'ROUGE-1':>7} | {'ROUGE-2':>7} | {'ROUGE-L':>7} |",
              f"|{'-' * 20}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|"]
     lines += [f"| {name:<18} | {s.rouge1:7.4f} | {s.rouge2:7.4f} | {s.rougeL:7.4f} |" for name, s in scores.items()]

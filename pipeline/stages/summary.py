@@ -31,6 +31,7 @@ from pipeline.record import Article, Summary
 from pipeline.registry import Stage, stage
 from pipeline.resources import read_word_list, resolve
 from pipeline.stages.keywords import SKIP_POS, jieba_idf_path, load_idf, pagerank
+from pipeline.text.news_furniture import load_furniture
 from pipeline.text.normalize import han_bigrams
 
 _TERMINAL = "。！？!?…；;"
@@ -69,16 +70,25 @@ class ExtractiveSummarizer(Stage):
         self.config = config
         self.stopwords = read_word_list(resolve(keywords.stopwords))
         self.idf, self.median_idf = load_idf(str(resolve(keywords.idf)) if keywords.idf else jieba_idf_path())
+        self.furniture = load_furniture(config.furniture)
+
+    def budget(self, article: Article) -> int:
+        """The summary's length in characters: ``max_chars`` when set, else a share of the article
+        (``auto_ratio``) between ``auto_min_chars`` and ``auto_max_chars``: a short post gets a
+        headline's length, a long article a few sentences."""
+        return self.config.budget(len(article.text))
 
     def describe(self) -> dict[str, str]:
         c = self.config
-        return {"summary": f"extractive lexrank+lead+title+mmr max_chars={c.max_chars} max_sentences={c.max_sentences}"}
+        budget = c.max_chars or f"auto({c.auto_ratio}x, {c.auto_min_chars}-{c.auto_max_chars})"
+        return {"summary": f"extractive lexrank+lead+title+mmr max_chars={budget} max_sentences={c.max_sentences}"}
 
     def _is_candidate(self, text: str) -> bool:
         """A sentence, not a bare heading: it ends in sentence-final punctuation (before any
         closing quotes or brackets) or is long enough to be one anyway."""
         core = text.rstrip(_CLOSERS)
-        return len(text) >= self.config.min_sentence_chars and (bool(core) and core[-1] in _TERMINAL or len(text) >= 20)
+        return (len(text) >= self.config.min_sentence_chars and (bool(core) and core[-1] in _TERMINAL or len(text) >= 20)
+                and not self.furniture.is_furniture(text))
 
     def _vectors(self, bags: list[list[str]]) -> np.ndarray:
         vocab: dict[str, int] = {}
@@ -94,7 +104,9 @@ class ExtractiveSummarizer(Stage):
 
     def __call__(self, article: Article) -> Article:
         text = article.text
-        sentences = article.sentences[:MAX_GRAPH_SENTENCES]
+        # what a summary may quote of each sentence: the sentence less a dateline at its start
+        sentences = [(s + self.furniture.lead_length(text[s:e]), e) for s, e in article.sentences[:MAX_GRAPH_SENTENCES]]
+        budget = self.budget(article)
         candidates = [i for i, (s, e) in enumerate(sentences) if self._is_candidate(text[s:e])]
         if not candidates:
             candidates = list(range(len(sentences)))
@@ -111,7 +123,7 @@ class ExtractiveSummarizer(Stage):
         lead = np.array([1.0 / math.sqrt(1 + i) for i in candidates])
         title = self._title_similarity(article, [sentences[i] for i in candidates])
         score = _normalise(c.centrality_weight * centrality + c.lead_weight * lead + c.title_weight * title)
-        chosen = self._select(candidates, score, similarity, sentences)
+        chosen = self._select(candidates, score, similarity, sentences, budget)
         if chosen:
             chosen.sort()
             article.summary = Summary(
@@ -121,7 +133,8 @@ class ExtractiveSummarizer(Stage):
             )
         else:
             best = candidates[int(np.argmax(score))]
-            article.summary = Summary(method="extractive", text=self._cut(article, best), sentences=[best])
+            article.summary = Summary(method="extractive", text=self._cut(article, sentences[best], budget),
+                                      sentences=[best])
         return article
 
     @staticmethod
@@ -133,7 +146,7 @@ class ExtractiveSummarizer(Stage):
         return np.array([len(grams & han_bigrams(article.text[s:e])) / len(grams) for s, e in spans])
 
     def _select(self, candidates: list[int], score: np.ndarray, similarity: np.ndarray,
-                sentences: list[tuple[int, int]]) -> list[int]:
+                sentences: list[tuple[int, int]], budget: int) -> list[int]:
         c = self.config
         picked: list[int] = []  # positions in candidates
         used = 0
@@ -142,7 +155,7 @@ class ExtractiveSummarizer(Stage):
             best, best_value = -1, -math.inf
             for k in sorted(remaining):
                 s, e = sentences[candidates[k]]
-                if used + (e - s) > c.max_chars:
+                if used + (e - s) > budget:
                     continue
                 redundancy = max((similarity[k, j] for j in picked), default=0.0)
                 if redundancy > c.max_redundancy:  # says again what is already picked
@@ -158,13 +171,13 @@ class ExtractiveSummarizer(Stage):
             used += e - s
         return [candidates[k] for k in picked]
 
-    def _cut(self, article: Article, index: int) -> str:
-        """The longest prefix of sentence ``index`` that ends at a clause break, else at a token end."""
-        s, e = article.sentences[index]
-        limit = s + self.config.max_chars
+    def _cut(self, article: Article, span: tuple[int, int], budget: int) -> str:
+        """The longest prefix of the sentence ``span`` that ends at a clause break, else at a token end."""
+        s, e = span
+        limit = s + budget
         sentence = article.text[s:e]
         breaks = [s + i + 1 for i, ch in enumerate(sentence) if ch in _CLAUSE and s + i + 1 <= limit]
-        if breaks and breaks[-1] - s >= 2 * self.config.max_chars // 3:
+        if breaks and breaks[-1] - s >= 2 * budget // 3:
             return article.text[s : breaks[-1]]
         ends = [te for ts, te, _ in article.tokens if s < te <= limit and ts >= s]
         return article.text[s : ends[-1] if ends else limit]
