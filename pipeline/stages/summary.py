@@ -2,6 +2,9 @@
 
 Extractive (the default, ``summary.method = "extractive"``):
 
+0. Datelines at a sentence's start (新华社北京3月5日电) are left out of what may be quoted, and
+   sentences that are furniture as a whole (原标题：, 责任编辑：) are not candidates
+   (:mod:`pipeline.text.news_furniture`, rules in ``models/news_furniture.tsv``).
 1. Each candidate sentence (not a bare heading) becomes a TF-IDF vector of its content
    words (tokens that are not stopwords, numbers or punctuation; IDF from the keyword
    stage's table, so ``zhnews idf`` tables apply here too).
@@ -11,7 +14,8 @@ Extractive (the default, ``summary.method = "extractive"``):
    that the sentence contains.
 3. Sentences are picked by MMR (score minus similarity to what is already picked; a
    sentence more similar than ``max_redundancy`` to a picked one is skipped) while
-   they fit the character budget (``max_chars``) and the sentence cap (``max_sentences``),
+   they fit the character budget (``max_chars``, or one that follows the article's length:
+   :meth:`SummaryConfig.budget`) and the sentence cap (``max_sentences``),
    then put back in article order: the summary is made of the article's own sentences and
    ``sentences`` lists their indices. When no sentence fits the budget, the best one is cut
    at its last clause break (，；：) or token boundary inside the budget.
@@ -87,8 +91,8 @@ class ExtractiveSummarizer(Stage):
         """A sentence, not a bare heading: it ends in sentence-final punctuation (before any
         closing quotes or brackets) or is long enough to be one anyway."""
         core = text.rstrip(_CLOSERS)
-        return (len(text) >= self.config.min_sentence_chars and (bool(core) and core[-1] in _TERMINAL or len(text) >= 20)
-                and not self.furniture.is_furniture(text))
+        sentence_like = bool(core) and core[-1] in _TERMINAL or len(text) >= 20
+        return len(text) >= self.config.min_sentence_chars and sentence_like and not self.furniture.is_furniture(text)
 
     def _vectors(self, bags: list[list[str]]) -> np.ndarray:
         vocab: dict[str, int] = {}
