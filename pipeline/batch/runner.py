@@ -80,9 +80,14 @@ def check_run_paths(inputs: list[str], output: Path, rejects: Path | None = None
     """Refuse, before any model loads or file opens, an output, rejects or manifest path over or inside
     the inputs, and an output folder that cannot be written. Returns the rejects path."""
     rejects = rejects or default_rejects_path(output)
-    check_output_paths(inputs, {"output": output, "rejects": rejects, "manifest": manifest_path(output)})
+    check_output_paths(inputs, _written_paths(output, rejects))
     ensure_writable(output)
     return rejects
+
+
+def _written_paths(output: Path, rejects: Path) -> dict[str, Path]:
+    """The files a run writes, by role (what must never be, or lie inside, an input)."""
+    return {"output": output, "rejects": rejects, "manifest": manifest_path(output)}
 
 
 def default_rejects_path(output: Path) -> Path:
@@ -186,8 +191,7 @@ def run_corpus(
     inputs = [str(i) for i in inputs]
     output = Path(output)
     rejects_path = Path(rejects) if rejects else default_rejects_path(output)
-    check_output_paths(inputs,
-                       {"output": output, "rejects": rejects_path, "manifest": manifest_path(output)})
+    check_output_paths(inputs, _written_paths(output, rejects_path))
     expanded = expand_inputs(inputs)  # listed once, before any file of this run (a lock file) exists
     with OutputLock(output, rejects_path, manifest_path(output)), _sigterm_as_interrupt():
         chosen = nlp.config if nlp is not None else (config or PipelineConfig())

@@ -76,12 +76,6 @@ class ExtractiveSummarizer(Stage):
         self.idf, self.median_idf = load_idf(str(resolve(keywords.idf)) if keywords.idf else jieba_idf_path())
         self.furniture = load_furniture(config.furniture)
 
-    def budget(self, article: Article) -> int:
-        """The summary's length in characters: ``max_chars`` when set, else a share of the article
-        (``auto_ratio``) between ``auto_min_chars`` and ``auto_max_chars``: a short post gets a
-        headline's length, a long article a few sentences."""
-        return self.config.budget(len(article.text))
-
     def describe(self) -> dict[str, str]:
         c = self.config
         budget = c.max_chars or f"auto({c.auto_ratio}x, {c.auto_min_chars}-{c.auto_max_chars})"
@@ -110,7 +104,7 @@ class ExtractiveSummarizer(Stage):
         text = article.text
         # what a summary may quote of each sentence: the sentence less a dateline at its start
         sentences = [(s + self.furniture.lead_length(text[s:e]), e) for s, e in article.sentences[:MAX_GRAPH_SENTENCES]]
-        budget = self.budget(article)
+        budget = self.config.budget(len(text))
         candidates = [i for i, (s, e) in enumerate(sentences) if self._is_candidate(text[s:e])]
         if not candidates:
             candidates = list(range(len(sentences)))
