@@ -131,17 +131,10 @@ class SummaryConfig:
     auto_max_chars: int = 150  # ... and at most this many
     furniture: str = "news_furniture.tsv"  # datelines and furniture a summary never quotes
 
-    def budget(self, chars: int) -> int:
-        """The summary's length for an article of ``chars`` characters: ``max_chars`` when set, else
-        ``auto_ratio`` of the article between ``auto_min_chars`` and ``auto_max_chars``."""
-        if self.max_chars > 0:
-            return self.max_chars
-        return int(min(self.auto_max_chars, max(self.auto_min_chars, round(self.auto_ratio * chars))))
     max_sentences: int = 0  # 0: as many as fit the budget
     min_sentence_chars: int = 6
-    centrality_weight: float = 1.0
-    lead_weight: float = 1.0
-    title_weight: float = 1.5
+    scorer: str = "summary_scorer.json"  # learned sentence weights (python -m pipeline.training.summary_scorer)
+    title_weight: float = 3.0  # added to the learned score per share of the title's bigrams in a sentence
     mmr_lambda: float = 0.7
     max_redundancy: float = 0.6  # cosine similarity above which a sentence repeats a picked one
     # abstractive (hf:PATH) settings
@@ -150,6 +143,13 @@ class SummaryConfig:
     min_new_tokens: int = 8
     num_beams: int = 4
     batch_size: int = 8
+
+    def budget(self, chars: int) -> int:
+        """The summary's length for an article of ``chars`` characters: ``max_chars`` when set, else
+        ``auto_ratio`` of the article between ``auto_min_chars`` and ``auto_max_chars``."""
+        if self.max_chars > 0:
+            return self.max_chars
+        return int(min(self.auto_max_chars, max(self.auto_min_chars, round(self.auto_ratio * chars))))
 
 
 @dataclass

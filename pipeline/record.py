@@ -81,14 +81,24 @@ class Keyword:
 
 @dataclass
 class Summary:
-    """``sentences`` lists indices into ``Article.sentences`` for an extractive summary."""
+    """An extractive summary quotes the article: ``sentences`` lists indices into
+    ``Article.sentences``, ``spans`` the character offsets of what it quotes of each (a sentence
+    less its dateline, or a prefix cut at a clause break), and ``text`` is those spans joined.
+    An abstractive summary has neither."""
 
     method: str = ""
     text: str = ""
     sentences: list[int] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"method": self.method, "text": self.text, "sentences": list(self.sentences)}
+        return {"method": self.method, "text": self.text, "sentences": list(self.sentences),
+                "spans": [[s, e] for s, e in self.spans]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Summary:
+        return cls(data.get("method", ""), data.get("text", ""), list(data.get("sentences", [])),
+                   [(s, e) for s, e in data.get("spans", [])])
 
 
 @dataclass
@@ -156,7 +166,7 @@ class Article:
             tokens=[(s, e, p) for s, e, p in data.get("tokens", [])],
             entities=[Entity(**e) for e in data.get("entities", [])],
             keywords=[Keyword(**k) for k in data.get("keywords", [])],
-            summary=Summary(**data.get("summary", {})),
+            summary=Summary.from_dict(data.get("summary", {})),
             flags=list(data.get("flags", [])),
             meta=dict(data.get("meta", {})),
             extra=dict(data.get("extra", {})),

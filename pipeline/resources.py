@@ -56,17 +56,23 @@ def fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()[:12]
 
 
+def read_text_file(path: Path) -> str:
+    """A whole UTF-8 text resource (a BOM dropped), for formats with their own parser (JSON, TOML);
+    an unreadable or undecodable file is a :class:`ResourceError` that names it."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ResourceError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from exc
+    except OSError as exc:
+        raise ResourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
 def read_lines(path: Path, *, comments: bool = True) -> list[tuple[int, str]]:
     """``(line number, line)`` of a UTF-8 text resource: a BOM dropped, line ends removed, blank
     lines and ``#`` lines skipped; with ``comments=False`` (third-party files, where ``#`` and a
     line of spaces are data) only empty lines are. Every loader of the package reads through here, so an unreadable or undecodable
     file is always a :class:`ResourceError` that names it."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ResourceError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from exc
-    except OSError as exc:
-        raise ResourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    text = read_text_file(path)
     lines = (line.removesuffix("\r") for line in text.split("\n"))  # not splitlines(): U+2028 may be data
     if not comments:
         return [(number, line) for number, line in enumerate(lines, 1) if line]

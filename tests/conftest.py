@@ -78,6 +78,9 @@ def assert_spans_exact(article) -> None:
     for ent in article.entities:
         assert text[ent.start : ent.end] == ent.text
         assert (ent.start, ent.end) in token_spans, f"entity {ent.text} is not a token"
-    for i in article.summary.sentences:
+    summary = article.summary
+    assert len(summary.spans) == len(summary.sentences)
+    for i, (s, e) in zip(summary.sentences, summary.spans):  # each quoted span lies inside its sentence
         assert 0 <= i < len(article.sentences)
-    assert article.summary.text == "".join(text[article.sentences[i][0] : article.sentences[i][1]] for i in article.summary.sentences)
+        assert article.sentences[i][0] <= s < e <= article.sentences[i][1]
+    assert summary.text == "".join(text[s:e] for s, e in summary.spans)

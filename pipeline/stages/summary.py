@@ -5,20 +5,22 @@ Extractive (the default, ``summary.method = "extractive"``):
 0. Datelines at a sentence's start (新华社北京3月5日电) are left out of what may be quoted, and
    sentences that are furniture as a whole (原标题：, 责任编辑：) are not candidates
    (:mod:`pipeline.text.news_furniture`, rules in ``models/news_furniture.tsv``).
-1. Each candidate sentence (not a bare heading) becomes a TF-IDF vector of its content
-   words (tokens that are not stopwords, numbers or punctuation; IDF from the keyword
-   stage's table, so ``zhnews idf`` tables apply here too).
-2. Its score adds three normalised parts: centrality (PageRank over the cosine-similarity
-   graph, i.e. continuous LexRank), a lead prior ``1/sqrt(1 + position)`` (news puts the
-   point first) and, when there is a title, the share of the title's character bigrams
-   that the sentence contains.
+1. Each candidate sentence (not a bare heading) gets the features an editor weighs: its
+   place among the candidates, its length against the budget, its centrality (PageRank over
+   the cosine similarity of TF-IDF vectors of content words, i.e. continuous LexRank; IDF from
+   the keyword stage's table), its likeness to the lead, entity and number density, quotes,
+   attribution, a time phrase at its start (:mod:`pipeline.backends.sentence_scorer`).
+2. Its score is a linear function of them with weights learned from news headlines
+   (``models/summary_scorer.json``, ``python -m pipeline.training.summary_scorer``), plus
+   ``title_weight`` times the share of the title's character bigrams it contains.
 3. Sentences are picked by MMR (score minus similarity to what is already picked; a
    sentence more similar than ``max_redundancy`` to a picked one is skipped) while
    they fit the character budget (``max_chars``, or one that follows the article's length:
-   :meth:`SummaryConfig.budget`) and the sentence cap (``max_sentences``),
-   then put back in article order: the summary is made of the article's own sentences and
-   ``sentences`` lists their indices. When no sentence fits the budget, the best one is cut
-   at its last clause break (，；：) or token boundary inside the budget.
+   :meth:`SummaryConfig.budget`) and the sentence cap (``max_sentences``), then put back in
+   article order. A sentence longer than the budget may still be picked first, alone, cut at
+   its last clause break (，；：) or token end inside the budget: a news lead is often one long
+   sentence. ``summary.sentences`` lists the sentences quoted and ``summary.spans`` the exact
+   offsets of what is quoted of each; ``summary.text`` is those spans joined.
 
 Abstractive: ``summary.method = "hf:PATH"`` runs a local seq2seq checkpoint
 (:mod:`pipeline.backends.hf_summarizer`).
@@ -26,9 +28,11 @@ Abstractive: ``summary.method = "hf:PATH"`` runs a local seq2seq checkpoint
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.backends.sentence_scorer import entity_chars, load_scorer, sentence_features
 from pipeline.config import KeywordConfig, PipelineConfig, SummaryConfig
 from pipeline.errors import ConfigError
 from pipeline.record import Article, Summary
@@ -66,20 +70,34 @@ def _normalise(values: np.ndarray) -> np.ndarray:
     return values / top if top > 0 else values
 
 
+@dataclass
+class Candidates:
+    """An article's candidate sentences: sentence indices, what each would quote (the sentence
+    less its dateline), their similarity matrix and their :data:`FEATURES` rows."""
+
+    index: list[int]
+    spans: list[tuple[int, int]]
+    similarity: np.ndarray
+    features: np.ndarray
+    title: np.ndarray
+
+
 class ExtractiveSummarizer(Stage):
     name = "summary"
 
-    def __init__(self, config: SummaryConfig, keywords: KeywordConfig | None = None) -> None:
+    def __init__(self, config: SummaryConfig, keywords: KeywordConfig | None = None, scored: bool = True) -> None:
         keywords = keywords or KeywordConfig()
         self.config = config
         self.stopwords = read_word_list(resolve(keywords.stopwords))
         self.idf, self.median_idf = load_idf(str(resolve(keywords.idf)) if keywords.idf else jieba_idf_path())
         self.furniture = load_furniture(config.furniture)
+        self.scorer = load_scorer(config.scorer) if scored else None  # unscored: for training the scorer
 
     def describe(self) -> dict[str, str]:
         c = self.config
         budget = c.max_chars or f"auto({c.auto_ratio}x, {c.auto_min_chars}-{c.auto_max_chars})"
-        return {"summary": f"extractive lexrank+lead+title+mmr max_chars={budget} max_sentences={c.max_sentences}"}
+        return {"summary": f"extractive learned-scorer({c.scorer})+title+mmr max_chars={budget} "
+                           f"max_sentences={c.max_sentences}"}
 
     def _is_candidate(self, text: str) -> bool:
         """A sentence, not a bare heading: it ends in sentence-final punctuation (before any
@@ -100,39 +118,48 @@ class ExtractiveSummarizer(Stage):
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
 
-    def __call__(self, article: Article) -> Article:
+    def candidates(self, article: Article, budget: int) -> Candidates | None:
+        """The candidate sentences of ``article`` and everything the scorer needs of them."""
         text = article.text
         # what a summary may quote of each sentence: the sentence less a dateline at its start
         sentences = [(s + self.furniture.lead_length(text[s:e]), e) for s, e in article.sentences[:MAX_GRAPH_SENTENCES]]
-        budget = self.config.budget(len(text))
-        candidates = [i for i, (s, e) in enumerate(sentences) if self._is_candidate(text[s:e])]
-        if not candidates:
-            candidates = list(range(len(sentences)))
-        if not candidates:
-            article.summary = Summary(method="extractive", text="", sentences=[])
-            return article
+        index = [i for i, (s, e) in enumerate(sentences) if self._is_candidate(text[s:e])]
+        if not index:
+            index = list(range(len(sentences)))
+        if not index:
+            return None
+        spans = [sentences[i] for i in index]
         words = content_words(article, self.stopwords, len(sentences))
-        bags = [words[i] for i in candidates]
-        sentence_vectors = self._vectors(bags)
-        similarity = sentence_vectors @ sentence_vectors.T
+        vectors = self._vectors([words[i] for i in index])
+        similarity = vectors @ vectors.T
         np.fill_diagonal(similarity, 0.0)
-        c = self.config
-        centrality = _normalise(pagerank(similarity)) if len(candidates) > 1 else np.ones(1)
-        lead = np.array([1.0 / math.sqrt(1 + i) for i in candidates])
-        title = self._title_similarity(article, [sentences[i] for i in candidates])
-        score = _normalise(c.centrality_weight * centrality + c.lead_weight * lead + c.title_weight * title)
-        chosen = self._select(candidates, score, similarity, sentences, budget)
-        if chosen:
-            chosen.sort()
-            article.summary = Summary(
-                method="extractive",
-                text="".join(text[s:e] for s, e in (sentences[i] for i in chosen)),
-                sentences=chosen,
-            )
+        centrality = _normalise(pagerank(similarity)) if len(index) > 1 else np.ones(1)
+        features = sentence_features([text[s:e] for s, e in spans], centrality, similarity,
+                                     entity_chars(article.entities, spans), budget)
+        return Candidates(index, spans, similarity, features, self._title_similarity(article, spans))
+
+    def score(self, found: Candidates) -> np.ndarray:
+        """Each candidate's score in (0, 1], the best at 1: the learned score plus the title's share."""
+        if self.scorer is None:
+            raise ConfigError("this summarizer was built without its scorer (scored=False)")
+        logits = self.scorer.score(found.features) + self.config.title_weight * found.title
+        return np.exp(logits - logits.max())
+
+    def __call__(self, article: Article) -> Article:
+        budget = self.config.budget(len(article.text))
+        found = self.candidates(article, budget)
+        if found is None:
+            article.summary = Summary(method="extractive")
+            return article
+        picked, cut = self._select(self.score(found), found, budget)
+        if cut is not None:  # a sentence over the budget is only ever picked alone
+            s = found.spans[cut][0]
+            spans = [(s, s + len(self.quote(article, found.spans[cut], budget)))]
         else:
-            best = candidates[int(np.argmax(score))]
-            article.summary = Summary(method="extractive", text=self._cut(article, sentences[best], budget),
-                                      sentences=[best])
+            picked.sort()
+            spans = [found.spans[k] for k in picked]
+        article.summary = Summary(method="extractive", text="".join(article.text[s:e] for s, e in spans),
+                                  sentences=[found.index[k] for k in picked], spans=spans)
         return article
 
     @staticmethod
@@ -143,19 +170,21 @@ class ExtractiveSummarizer(Stage):
             return np.zeros(len(spans))
         return np.array([len(grams & han_bigrams(article.text[s:e])) / len(grams) for s, e in spans])
 
-    def _select(self, candidates: list[int], score: np.ndarray, similarity: np.ndarray,
-                sentences: list[tuple[int, int]], budget: int) -> list[int]:
+    def _select(self, score: np.ndarray, found: Candidates, budget: int) -> tuple[list[int], int | None]:
+        """MMR over the candidates while they fit the budget and the sentence cap. A sentence
+        longer than the budget may still be chosen first, cut at a clause break (the lead of a
+        news story often is one long sentence); nothing follows it. Returns the positions picked
+        and the one to cut, if any."""
         c = self.config
-        picked: list[int] = []  # positions in candidates
+        picked: list[int] = []
         used = 0
-        remaining = set(range(len(candidates)))
-        while remaining and (not c.max_sentences or len(picked) < c.max_sentences):
+        while not c.max_sentences or len(picked) < c.max_sentences:
             best, best_value = -1, -math.inf
-            for k in sorted(remaining):
-                s, e = sentences[candidates[k]]
-                if used + (e - s) > budget:
+            for k in range(len(score)):
+                s, e = found.spans[k]
+                if k in picked or (used + (e - s) > budget and picked):
                     continue
-                redundancy = max((similarity[k, j] for j in picked), default=0.0)
+                redundancy = max((found.similarity[k, j] for j in picked), default=0.0)
                 if redundancy > c.max_redundancy:  # says again what is already picked
                     continue
                 value = c.mmr_lambda * score[k] - (1 - c.mmr_lambda) * redundancy
@@ -164,10 +193,16 @@ class ExtractiveSummarizer(Stage):
             if best < 0:
                 break
             picked.append(best)
-            remaining.discard(best)
-            s, e = sentences[candidates[best]]
+            s, e = found.spans[best]
+            if e - s > budget:
+                return picked, best
             used += e - s
-        return [candidates[k] for k in picked]
+        return picked, None
+
+    def quote(self, article: Article, span: tuple[int, int], budget: int) -> str:
+        """What the summary quotes of the sentence ``span``: all of it, or its cut when over budget."""
+        s, e = span
+        return article.text[s:e] if e - s <= budget else self._cut(article, span, budget)
 
     def _cut(self, article: Article, span: tuple[int, int], budget: int) -> str:
         """The longest prefix of the sentence ``span`` that ends at a clause break, else at a token end."""

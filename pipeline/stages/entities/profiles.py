@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.errors import ConfigError, ResourceError
-from pipeline.resources import resolve
+from pipeline.resources import read_text_file, resolve
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,8 @@ class Profile:
 def load_profiles(name: str = "entity_profiles.toml") -> dict[str, Profile]:
     path = resolve(name)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(read_text_file(path))
+    except tomllib.TOMLDecodeError as exc:
         raise ResourceError(f"cannot read the entity profiles {path}: {exc}") from exc
     profiles = {}
     for key, table in data.items():
