@@ -195,7 +195,7 @@ def test_summary_budget_grows_with_the_article_and_max_chars_wins():
     from pipeline.config import SummaryConfig
 
     auto = SummaryConfig()
-    assert auto.budget(100) == 60 and auto.budget(1000) == 100 and auto.budget(9000) == 150
+    assert auto.budget(100) == 60 and auto.budget(1000) == 100 and auto.budget(9000) == 120
     assert SummaryConfig(max_chars=40).budget(9000) == 40
     places = ["北京", "上海", "广州", "深圳", "杭州", "成都", "武汉", "西安", "南京", "重庆", "天津", "苏州"]
     goods = ["新能源汽车", "集成电路", "工业机器人", "光伏组件", "锂电池", "服务器"]
@@ -205,3 +205,14 @@ def test_summary_budget_grows_with_the_article_and_max_chars_wins():
     short = nlp("".join(sentences[:2])).summary.text
     longer = nlp("".join(sentences)).summary.text
     assert len(short) <= 60 < len(longer) <= 150
+
+
+def test_a_headline_first_line_of_text_input_becomes_the_title_not_the_summary():
+    text = ("宁德时代匈牙利电池工厂明年投产\n"
+            "今年以来，新能源汽车市场竞争明显加剧，多家车企相继降价。"
+            "宁德时代董事长曾毓群表示，匈牙利电池工厂将在2025年投产。"
+            "业内人士认为，价格战短期内会压缩车企利润。")
+    article = pipeline.load(summary__max_chars=35)(text)
+    assert article.title == "宁德时代匈牙利电池工厂明年投产"
+    assert "明年投产" not in article.summary.text  # the headline is the title, not repeated as the summary
+    assert article.summary.text == "宁德时代董事长曾毓群表示，匈牙利电池工厂将在2025年投产。"  # the title chose it

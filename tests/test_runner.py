@@ -124,7 +124,7 @@ def test_repair_tail_refuses_damage_in_the_middle(tmp_path):
 def test_manifest_records_config_inputs_counts_and_throughput(corpus, reference):
     manifest = json.loads(reference.with_name("ref.manifest.json").read_text())
     assert manifest["schema_version"] == "1" and manifest["inputs"] == [str(corpus)]
-    assert manifest["config_hash"] and manifest["config"]["summary"]["max_chars"] == 0 and manifest["config"]["summary"]["auto_max_chars"] == 150
+    assert manifest["config_hash"] and manifest["config"]["summary"]["max_chars"] == 0 and manifest["config"]["summary"]["auto_max_chars"] == 120
     run = manifest["runs"][0]
     assert run["done"] == 120 and run["rejected"] == 1 and run["finished"]
     assert run["chars_per_second"] > 0 and run["workers"] == 1

@@ -14,6 +14,7 @@ with its own weight.
 """
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -81,16 +82,13 @@ def load_scorer(name: str = "summary_scorer.json") -> SentenceScorer:
 
 
 def entity_chars(entities, spans: list[tuple[int, int]]) -> np.ndarray:
-    """Characters inside named entities, per span (entities lie inside sentences)."""
+    """Characters inside named entities, per span (spans in article order, not overlapping)."""
     counts = np.zeros(len(spans))
     starts = [s for s, _ in spans]
     for ent in entities:
-        if ent.label not in _ENTITY_LABELS:
-            continue
-        for k, s in enumerate(starts):  # spans are few; entities many: a scan is fine
-            if s <= ent.start and ent.end <= spans[k][1]:
-                counts[k] += ent.end - ent.start
-                break
+        k = bisect.bisect_right(starts, ent.start) - 1
+        if ent.label in _ENTITY_LABELS and k >= 0 and ent.end <= spans[k][1]:
+            counts[k] += ent.end - ent.start
     return counts
 
 
