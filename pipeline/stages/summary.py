@@ -72,8 +72,9 @@ def _normalise(values: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Candidates:
-    """An article's candidate sentences: sentence indices, what each would quote (the sentence
-    less its dateline), their similarity matrix and their :data:`FEATURES` rows."""
+    """An article's candidate sentences: their sentence indices, the span each would quote (the
+    sentence less its dateline), their cosine similarity matrix, their rows of
+    :data:`~pipeline.backends.sentence_scorer.FEATURES` and their share of the title's bigrams."""
 
     index: list[int]
     spans: list[tuple[int, int]]
