@@ -126,7 +126,7 @@ class KeywordConfig:
 class SummaryConfig:
     method: str = "extractive"  # or "hf:PATH" for a local seq2seq checkpoint
     max_chars: int = 0  # the summary's length budget in characters; 0: auto, from the article's length
-    auto_ratio: float = 0.1  # auto budget: this share of the article's characters ...
+    auto_ratio: float = 0.15  # auto budget: this share of the article's characters ...
     auto_min_chars: int = 60  # ... but at least this many
     auto_max_chars: int = 120  # ... and at most this many (the gold guidelines: <= 120)
     furniture: str = "news_furniture.tsv"  # datelines and furniture a summary never quotes

@@ -195,7 +195,7 @@ def test_summary_budget_grows_with_the_article_and_max_chars_wins():
     from pipeline.config import SummaryConfig
 
     auto = SummaryConfig()
-    assert auto.budget(100) == 60 and auto.budget(1000) == 100 and auto.budget(9000) == 120
+    assert auto.budget(100) == 60 and auto.budget(600) == 90 and auto.budget(9000) == 120
     assert SummaryConfig(max_chars=40).budget(9000) == 40
     places = ["北京", "上海", "广州", "深圳", "杭州", "成都", "武汉", "西安", "南京", "重庆", "天津", "苏州"]
     goods = ["新能源汽车", "集成电路", "工业机器人", "光伏组件", "锂电池", "服务器"]
