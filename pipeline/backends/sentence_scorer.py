@@ -115,7 +115,7 @@ def sentence_features(texts: list[str], centrality: np.ndarray, similarity: np.n
             length > budget,
             length < budget / 4,
             entity_counts[k] / length,
-            sum(ch.isdigit() for ch in text) / length,
+            sum(map(str.isdigit, text)) / length,
             ("“" in text and "”" in text) or ("「" in text and "」" in text),
             bool(_ATTRIBUTION.search(text)),
             bool(_TIME_START.match(text)),
