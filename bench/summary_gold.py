@@ -15,14 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import PipelineConfig  # noqa: E402
-from pipeline.evaluation.summaries import evaluate_summary_data, format_summary_scores  # noqa: E402
+from pipeline.evaluation.summaries import evaluate_summaries, format_summary_scores, summary_pipeline  # noqa: E402
 
 GOLD = ROOT / "bench" / "data" / "summary_gold.jsonl"
 SHARED = ROOT.parent / "shared" / "data"
@@ -39,10 +38,11 @@ def article_text(source: str, ident: str, cache: dict[str, dict[str, str]]) -> s
     raise ValueError(f"{GOLD}: unknown source {source!r}")
 
 
-def gold_pairs(split: str) -> list[dict[str, str]]:
+def gold_pairs(split: str) -> list[tuple[str, str]]:
+    """(article text, reference summary) of the gold articles of ``split``."""
     cache: dict[str, dict[str, str]] = {}
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [{"text": article_text(r["source"], r["id"], cache), "summary": r["summary"]}
+    return [(article_text(r["source"], r["id"], cache), r["summary"])
             for r in rows if split == "all" or r["split"] == split]
 
 
@@ -55,11 +55,10 @@ def main() -> int:
         print(f"skipped: {SHARED} is absent")
         return 0
     pairs = gold_pairs(args.split)
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "gold.jsonl"
-        data.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs), encoding="utf-8")
-        scores, n, budget = evaluate_summary_data(data, PipelineConfig().with_overrides(args.set))
-    print(format_summary_scores(scores, f"{GOLD.name} ({args.split})", n, budget))
+    nlp = summary_pipeline(PipelineConfig().with_overrides(args.set))
+    budget = nlp.config.summary.max_chars
+    scores = evaluate_summaries(pairs, nlp, budget)
+    print(format_summary_scores(scores, f"{GOLD.name} ({args.split})", len(pairs), budget))
     return 0
 
 

@@ -109,14 +109,9 @@ def evaluate_summaries(pairs: list[tuple[str, str]], nlp: Any, max_chars: int = 
     return {name: corpus_rouge(predictions, references) for name, predictions in outputs.items()}
 
 
-def evaluate_summary_data(data: str | Path, config: Any, text_field: str = "text", summary_field: str = "summary",
-                          where: str | None = None, limit: int = 0, max_chars: int = 0,
-                          method: str | None = None) -> tuple[dict[str, RougeScores], int, int]:
-    """``zhnews eval summary``: the pairs of ``data`` summarised by zhnews and the baselines.
-
-    ``max_chars`` and ``method`` (when given) override the config's summary settings.
-    Returns the scores, the number of pairs and the budget used."""
-    from pipeline.errors import InputError
+def summary_pipeline(config: Any, max_chars: int = 0, method: str | None = None) -> Any:
+    """The pipeline that ``zhnews eval summary`` runs: the stages the summary needs, with
+    ``max_chars`` and ``method`` (when given) overriding the config's summary settings."""
     from pipeline.pipeline import Pipeline
 
     sets = ["components=sentences,entities,tokens,summary"]
@@ -124,13 +119,24 @@ def evaluate_summary_data(data: str | Path, config: Any, text_field: str = "text
         sets.append(f"summary.max_chars={max_chars}")
     if method:
         sets.append(f"summary.method={method}")
-    config = config.with_overrides(sets)
+    return Pipeline(config.with_overrides(sets))
+
+
+def evaluate_summary_data(data: str | Path, config: Any, text_field: str = "text", summary_field: str = "summary",
+                          where: str | None = None, limit: int = 0, max_chars: int = 0,
+                          method: str | None = None) -> tuple[dict[str, RougeScores], int, int]:
+    """``zhnews eval summary``: the pairs of ``data`` summarised by zhnews and the baselines.
+
+    ``max_chars`` and ``method`` (when given) override the config's summary settings.
+    Returns the scores, the number of pairs and the budget used."""
+    nlp = summary_pipeline(config, max_chars, method)
     pairs = list(read_pairs(data, text_field, summary_field, where))
     if limit:
         pairs = pairs[:limit]
     if not pairs:
         raise InputError(f"no text/summary pairs in {data}")
-    return evaluate_summaries(pairs, Pipeline(config), config.summary.max_chars), len(pairs), config.summary.max_chars
+    budget = nlp.config.summary.max_chars
+    return evaluate_summaries(pairs, nlp, budget), len(pairs), budget
 
 
 def format_summary_scores(scores: dict[str, RougeScores], data: str | Path, pairs: int, max_chars: int) -> str:
