@@ -3,8 +3,8 @@
     python bench/summary_gold.py [--split report|tune|all] [--set summary.KEY=VALUE ...]
 
 ``bench/data/summary_gold.jsonl`` holds, for each article, where its text lives in
-``../shared/data`` (``source`` and ``id``: an item of ``news/cctv_2024.jsonl`` or a page of
-``html/cwced_dev``, whose texts may not be copied into the project), a ``split`` (``tune``:
+``../shared/data`` (``source`` and ``id``: an item of ``news/cctv_2024.jsonl``, a page of
+``html/cwced_dev`` or a scraped text of ``samples``, whose texts may not be copied into the project), a ``split`` (``tune``:
 may be looked at when choosing settings; ``report``: only reported) and a reference summary
 written by hand to the guidelines of ``docs/summaries.md``. The articles are given as text
 only, without their titles, as ``zhnews eval summary`` does. Skips cleanly when
@@ -35,6 +35,8 @@ def article_text(source: str, ident: str, cache: dict[str, dict[str, str]]) -> s
         return cache[source][ident]
     if source == "html/cwced_dev":
         return (SHARED / source / "cleaned" / f"{ident}.txt").read_text(encoding="utf-8").strip()
+    if source == "samples":  # a page as a scraper saved it, furniture and all
+        return (SHARED / source / f"{ident}.txt").read_text(encoding="utf-8").strip()
     raise ValueError(f"{GOLD}: unknown source {source!r}")
 
 

@@ -18,7 +18,7 @@ def test_gold_lines_follow_the_guidelines():
     seen = set()
     for row in rows():
         assert set(row) == {"source", "id", "split", "summary"}
-        assert row["source"] in {"news/cctv_2024.jsonl", "html/cwced_dev"} and row["split"] in {"tune", "report"}
+        assert row["source"] in {"news/cctv_2024.jsonl", "html/cwced_dev", "samples"} and row["split"] in {"tune", "report"}
         assert (row["source"], row["id"]) not in seen
         seen.add((row["source"], row["id"]))
         assert 0 < len(row["summary"]) <= 120 and row["summary"].endswith("。")
@@ -33,7 +33,7 @@ def test_gold_articles_resolve_to_long_texts_outside_the_training_items():
     from summary_gold import gold_pairs
 
     pairs = gold_pairs("all")
-    assert len(pairs) == len(rows())
+    assert len(pairs) == len(rows()) >= 50  # the floor
     assert all(500 <= len(text) <= 4000 for text, _ in pairs)
     with open(SHARED / "news" / "cctv_2024.jsonl", encoding="utf-8") as handle:
         order = {json.loads(line)["id"]: i for i, line in enumerate(handle)}
