@@ -185,6 +185,13 @@ def test_summary_furniture_rules_are_data_with_line_errors(tmp_path):
     assert rules.lead_length("央视网消息（新闻联播）：1月1日，习近平发表新年贺词。") == len("央视网消息（新闻联播）：")
     assert rules.lead_length("公司发布消息：明天起调价。") == 0  # not a dateline
     assert rules.lead_length("本报讯（记者王五）") == 0  # never cut a sentence to nothing
+    # a transcript's greeting and a section heading standing alone are furniture; a slogan and a
+    # numbered sentence are not
+    for furniture in ("各位好，我是安东尼。", "欢迎收听法国报纸摘要。", "各位观众朋友大家好。", "三、怎样评价这场运动？"):
+        assert rules.is_furniture(furniture), furniture
+    for sentence in ("大家好才是真的好。", "十一、北京市政府决定自明年起实施新的交通管理办法以缓解拥堵。",
+                     "1.为人们解决重复性问题；"):
+        assert not rules.is_furniture(sentence), sentence
     bad = tmp_path / "furniture.tsv"
     bad.write_text("lead\t^新华社\nbody\t^x\n", encoding="utf-8")
     with pytest.raises(ResourceError, match=r"furniture\.tsv:2: kind must be one of lead, skip"):
