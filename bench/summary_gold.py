@@ -4,9 +4,9 @@
 
 ``bench/data/summary_gold.jsonl`` holds, for each article, where its text lives in
 ``../shared/data`` (``source`` and ``id``: an item of ``news/cctv_2024.jsonl``, a page of
-``html/cwced_dev`` or a scraped text of ``samples``, whose texts may not be copied into the project), a ``split`` (``tune``:
-may be looked at when choosing settings; ``report``: only reported) and a reference summary
-written by hand to the guidelines of ``docs/summaries.md``. The articles are given as text
+``html/cwced_dev`` or a scraped text of ``samples``, whose texts may not be copied into the
+project), a ``split`` (``tune``: may be looked at when choosing settings; ``report``: only
+reported) and a reference summary written by hand to the guidelines of ``docs/summaries.md``. The articles are given as text
 only, without their titles, as ``zhnews eval summary`` does. Skips cleanly when
 ``../shared/data`` is absent.
 """
