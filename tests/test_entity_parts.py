@@ -205,6 +205,23 @@ def test_only_names_that_take_models_take_an_edition():
     assert [text[c.start : c.end] for c in source.find_one(text)] == ["微信支付", "iPhone 15"]
 
 
+def test_listed_names_must_be_words_of_the_sentence():
+    from pipeline.backends.word_boundaries import WordBoundaries
+    from pipeline.config import EntityConfig
+    from pipeline.stages.entities import EntityRecognizer
+    from pipeline.stages.entities.sources import GazetteerSource
+
+    words = WordBoundaries(["中超", "海南", "中国", "天津"])
+    assert not words.fits("其中超过605万人", 1, 3)  # 其中 | 超过
+    assert not words.fits("避开红海南部水域", 3, 5)  # 红海 | 南部
+    assert words.fits("中超联赛第30轮", 0, 2)  # no neighbour makes a word with it: nothing is cut
+    assert words.fits("我们从中国进口设备", 3, 5)  # 从中 is a word, but the cut is 从 | 中国 | 进口
+    assert words.fits("代表中国政府", 2, 4) and words.fits("天津市已建成", 0, 2)  # a word holding the whole name
+    source = next(s for s in EntityRecognizer(EntityConfig(ner="none")).sources if isinstance(s, GazetteerSource))
+    for text, names in (("工业中超过九成的行业", []), ("曼城击败切尔西，中超联赛结束", ["曼城", "切尔西", "中超"])):
+        assert [text[c.start : c.end] for c in source.find_one(text)] == names
+
+
 def test_a_common_noun_names_no_one(ctx):
     ctx.generic = frozenset({"公司", "集团"})
     try:

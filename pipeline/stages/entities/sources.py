@@ -13,7 +13,8 @@ model      the backend named by ``entities.ner``: the trained heads over LAC's  
            encoder (``lac``), LAC's own tags (``lac-raw``) or a transformers        fill
            token classifier (``hf:PATH``); heads' spans carry their CRF marginal
 numeric    DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL by rule          first
-gazetteer  names listed in ``models/gazetteer`` with their labels and norms         first
+gazetteer  names listed in ``models/gazetteer`` with their labels and norms, where   first
+           they are words of the sentence (not 中超 in 其中超过)
 party_side a country's side in talks (中方, 葡方) as the country, GPE               first
 speaker    people named only by what they say or do (据道方介绍)                    fill
 ========== ======================================================================= ========
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pipeline.backends.person_names import NameModel, person_blocks, split_name_run
+from pipeline.backends.word_boundaries import WordBoundaries
 from pipeline.config import EntityConfig
 from pipeline.errors import ConfigError
 from pipeline.resources import resolve
@@ -279,12 +281,19 @@ class NumericSource(SentenceSource):
 
 @source("gazetteer")
 class GazetteerSource(SentenceSource):
-    """Listed names; a listed product takes its model and edition (Mate 60 Pro, iPhone 15 Pro Max)."""
+    """Listed names that are words of the sentence (:mod:`pipeline.backends.word_boundaries`);
+    a listed product takes its model and edition (Mate 60 Pro, iPhone 15 Pro Max)."""
+
+    def __init__(self, context: SourceContext) -> None:
+        super().__init__(context)
+        self.words = WordBoundaries(list(context.labeler.gazetteer.entries))
 
     def find_one(self, text: str) -> list[Candidate]:
         out = []
         variant = self.context.patterns.variant
         for m in self.context.labeler.gazetteer.find(text):
+            if not self.words.fits(text, m.start, m.end):  # 中超 in 其中超过: not a word there
+                continue
             end, norm = m.end, m.norm
             # a model and edition follow names that take them (iPhone 15, Mate 60, Model Y), not a
             # service written in characters (微信支付 + 1 of 微信支付1月…)
