@@ -1,23 +1,33 @@
 """Whether a listed name found inside running Chinese text is a word there.
 
-A gazetteer matches strings: 中超 (a football league) is inside 其中超过 ("of which, over")
-and 巴西 inside 巴西红木 is fine, but 中超 there straddles two words. Chinese has no spaces,
-so the check asks a segmenter: a match whose first character, together with the character
-before it, makes a word of jieba's dictionary (其中), or whose last character does so with the
-character after it (超过), is dropped if jieba's cut of a few characters around it (its
-dictionary knows the listed names) has a word that crosses an edge of the name, holding part
-of it and part of its neighbour (其中超过 → 其中 | 超过 drops 中超; 红海南部 → 红海 | 南部 drops
-海南). A word that holds the whole name is no reason to drop it (中国政府, 黄河流域, 天津市).
-Matches with no such neighbour (most of them) are kept without cutting anything.
+A gazetteer matches strings, so 中超 (a football league) is found inside 其中超过 ("of which,
+more than"), where it straddles two words. Chinese has no spaces, so the check segments: a
+match whose first character, together with the character before it, makes a word of jieba's
+dictionary (其中), or whose last character does so with the character after it (超过), is
+dropped if the most probable segmentation of a few characters around it (jieba's unigram
+model: its dictionary's frequencies, with the listed names added) has a word that crosses an
+edge of the name, holding part of it and part of its neighbour (其中超过 → 其中 | 超过 drops
+中超; 红海南部 → 红海 | 南部 drops 海南). A word that holds the whole name is no reason to drop
+it (中国政府, 黄河流域, 天津市). Matches with no such neighbour (most of them) are kept without
+segmenting anything. The segmentation is jieba's own calculation (the best path of log
+frequencies) done here over the window, with the frequency table the entity stage already
+holds: a second jieba tokenizer would cost every worker about 60 MiB.
 """
 from __future__ import annotations
 
-import logging
+import math
+from functools import lru_cache
 
 from pipeline.backends.jieba_segmenter import jieba_freq_table
 
 WINDOW = 4  # characters of context on each side of the name for the cut
 NAME_FREQ = 1000  # the weight a listed name gets in the cut: a common word's, not a rare one's
+MAX_WORD = 8  # the longest dictionary word tried (listed names may be longer)
+
+
+@lru_cache(maxsize=1)
+def _log_total() -> float:
+    return math.log(sum(jieba_freq_table().values()))
 
 
 def _han(char: str) -> bool:
@@ -25,21 +35,33 @@ def _han(char: str) -> bool:
 
 
 class WordBoundaries:
+    """The word-boundary check of :mod:`pipeline.backends.word_boundaries` for a list of names."""
+
     def __init__(self, names: list[str]) -> None:
         self.words = jieba_freq_table()
-        self.names = names
-        self._tokenizer = None  # built on the first straddling match: most texts never need one
+        self.names = {name: max(self.words.get(name, 0), NAME_FREQ) for name in names}
+        self.longest = max([MAX_WORD, *map(len, self.names)])
 
     def _cut(self, text: str) -> list[str]:
-        if self._tokenizer is None:
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            tokenizer = jieba.Tokenizer()
-            for name in self.names:
-                tokenizer.add_word(name, freq=max(self.words.get(name, 0), NAME_FREQ))
-            self._tokenizer = tokenizer
-        return list(self._tokenizer.cut(text, HMM=False))
+        """The most probable segmentation of ``text``: a word's weight is log(frequency / total),
+        a character that is no word weighs as frequency 1 (jieba's route, without its HMM)."""
+        n, log_total = len(text), _log_total()
+        best, step = [0.0] * (n + 1), [n] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            best[i] = -math.inf
+            for j in range(i + 1, min(n, i + self.longest) + 1):
+                piece = text[i:j]
+                freq = self.names.get(piece) or self.words.get(piece)
+                if freq is None and j > i + 1:
+                    continue
+                value = math.log(freq or 1) - log_total + best[j]
+                if value > best[i]:
+                    best[i], step[i] = value, j
+        words, i = [], 0
+        while i < n:
+            words.append(text[i : step[i]])
+            i = step[i]
+        return words
 
     def straddles(self, text: str, start: int, end: int) -> bool:
         """Whether an edge of ``text[start:end]`` makes a dictionary word with its neighbour."""
