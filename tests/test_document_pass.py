@@ -77,3 +77,14 @@ def test_a_one_character_place_takes_the_article_s_only_longer_name():
     text = "中巴关系，巴西和巴基斯坦"  # two candidates: 巴 stays unresolved
     found = ents(text, [("巴", "GPE", "model"), ("巴西", "GPE", "gazetteer"), ("巴基斯坦", "GPE", "gazetteer")])
     assert short_places(found)[0].norm == "巴"
+    # an organisation named after a place offers the place: 黎 of 黎南部 is 黎巴嫩, not the party
+    text = "黎巴嫩真主党武装在黎南部"
+    found = ents(text, [("黎巴嫩真主党", "ORG", "model"), ("黎", "GPE", "model")])
+    places = {"黎巴嫩": ("黎巴嫩", "GPE")}
+    assert [(e.text, e.norm, e.label) for e in short_places(found, places.get)][1] == ("黎", "黎巴嫩", "GPE")
+    assert short_places(found)[1].norm == "黎巴嫩真主党"  # without place knowledge: the only longer name
+    found = ents("欧尔班说，中欧合作", [("欧尔班", "ORG", "model"), ("欧", "GPE", "model")])
+    assert short_places(found, places.get)[1].norm == "欧"  # a model's organisation offers nothing
+    found = ents("欧盟表示，中欧合作", [("欧盟", "ORG", "gazetteer"), ("欧", "GPE", "model")])
+    found[0].norm = "欧洲联盟"
+    assert short_places(found, places.get)[1].norm == "欧洲联盟"  # a listed one does

@@ -14,7 +14,8 @@ the document pass reads the whole article and settles it:
 * **a person by surname**: a one-character PERSON mention (陈, of 陈先生) takes the norm of the
   article's only full name with that surname, when there is exactly one;
 * **a short place** (:func:`short_places`): a one-character place left unresolved (巴 of
-  中巴) takes the norm of the article's only longer name beginning with it (巴基斯坦);
+  中巴) takes the norm of the article's only longer name beginning with it (巴基斯坦; for
+  an organisation named after a place, that place: 黎 of 黎南部 ← 黎巴嫩真主党 is 黎巴嫩);
 * **a spun spelling** (:func:`name_variants`): a name that reads like the article's only
   PERSON of that reading (岱山 for 戴珊, the same syllables in ``pypinyin``) is that person,
   and the article is flagged ``name_variant:岱山>戴珊``.
@@ -125,14 +126,26 @@ def people_by_surname(named: list[Entity], courtesy: re.Pattern[str] | None) -> 
     return people
 
 
-def short_places(entities: list[Entity]) -> list[Entity]:
+def short_places(entities: list[Entity],
+                 place_of: Callable[[str], tuple[str, str] | None] | None = None) -> list[Entity]:
     """A one-character place the alias tables leave unresolved (巴 of 中巴, 欧 of 中欧) takes the
     norm and label of the article's only longer name that starts with that character
-    (巴基斯坦; 欧盟, an ORG), when there is exactly one; otherwise it stays as it is."""
+    (巴基斯坦; 欧盟, an ORG), when there is exactly one; otherwise it stays as it is. An
+    organisation named after a place stands for that place here: 黎巴嫩真主党 offers
+    黎巴嫩, not itself, to the 黎 of 黎南部; any other organisation offers itself only when a
+    gazetteer lists it (``place_of`` gives the norm and label of a known place name, or None;
+    without it every longer name offers itself)."""
     longer: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for e in entities:
         if e.label in ("GPE", "LOC", "ORG") and len(e.text) >= 2:
-            longer[e.text[0]].add((e.norm, e.label))
+            offered: tuple[str, str] | None = (e.norm, e.label)
+            if e.label == "ORG" and place_of is not None:
+                # the place it is named after; else itself only when listed (欧盟): a model's
+                # organisation (欧尔班 misread, 奥运健儿代表团) is no reading of a country's initial
+                place = next((p for n in range(len(e.text) - 1, 1, -1) if (p := place_of(e.text[:n]))), None)
+                offered = place or (offered if e.source == "gazetteer" else None)
+            if offered:
+                longer[e.text[0]].add(offered)
     out = []
     for e in entities:
         if e.label in ("GPE", "LOC") and len(e.text) == 1 and e.norm == e.text and len(longer.get(e.text, ())) == 1:

@@ -90,6 +90,12 @@ class EntityRecognizer(Stage):
         self.pipe([article])
         return article
 
+    def _place_of(self, surface: str) -> tuple[str, str] | None:
+        """The norm and label of a known place name (the document pass's short places), else None."""
+        if not self.labeler.is_place(surface):
+            return None
+        return self.labeler.norm(surface), self.labeler.place_label(surface)
+
     def pipe(self, articles: list[Article]) -> list[Article]:
         views = [view_of(article, self.traditional_view) for article in articles]
         candidates, ends = self._propose(articles, views)
@@ -101,7 +107,7 @@ class EntityRecognizer(Stage):
                 kept = edit(view, kept, self.edit_context)
             if self.company_forms is not None:  # after every sentence is read: one sense per article
                 kept = one_sense(kept, self.company_forms, self.labeler.is_place, self.patterns.courtesy)
-                kept = short_places(kept)
+                kept = short_places(kept, self._place_of)
                 kept, variants = name_variants(kept)
                 article.flags.extend(f"name_variant:{v}" for v in variants if f"name_variant:{v}" not in article.flags)
             if view is not article.text:  # read through the simplified view: the record keeps the original
