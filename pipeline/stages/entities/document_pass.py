@@ -137,15 +137,8 @@ def short_places(entities: list[Entity],
     without it every longer name offers itself)."""
     longer: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for e in entities:
-        if e.label in ("GPE", "LOC", "ORG") and len(e.text) >= 2:
-            offered: tuple[str, str] | None = (e.norm, e.label)
-            if e.label == "ORG" and place_of is not None:
-                # the place it is named after; else itself only when listed (欧盟): a model's
-                # organisation (欧尔班 misread, 奥运健儿代表团) is no reading of a country's initial
-                place = next((p for n in range(len(e.text) - 1, 1, -1) if (p := place_of(e.text[:n]))), None)
-                offered = place or (offered if e.source == "gazetteer" else None)
-            if offered:
-                longer[e.text[0]].add(offered)
+        if e.label in ("GPE", "LOC", "ORG") and len(e.text) >= 2 and (offered := _offered(e, place_of)):
+            longer[e.text[0]].add(offered)
     out = []
     for e in entities:
         if e.label in ("GPE", "LOC") and len(e.text) == 1 and e.norm == e.text and len(longer.get(e.text, ())) == 1:
@@ -153,6 +146,16 @@ def short_places(entities: list[Entity],
             e = replace(e, norm=norm, label=label)
         out.append(e)
     return out
+
+
+def _offered(e: Entity, place_of: Callable[[str], tuple[str, str] | None] | None) -> tuple[str, str] | None:
+    """The (norm, label) a longer name offers to a one-character place that begins it: its own; for
+    an organisation, the place it is named after, else its own only when a gazetteer lists it (欧盟):
+    a model's organisation (欧尔班 misread, 奥运健儿代表团) is no reading of a country's initial."""
+    if e.label != "ORG" or place_of is None:
+        return e.norm, e.label
+    place = next((p for n in range(len(e.text) - 1, 1, -1) if (p := place_of(e.text[:n]))), None)
+    return place or ((e.norm, e.label) if e.source == "gazetteer" else None)
 
 
 def name_variants(entities: list[Entity], reading: Callable[[str], str] | None = None) -> tuple[list[Entity], list[str]]:
