@@ -266,6 +266,20 @@ def test_span_scores_are_the_crf_marginals(monkeypatch, force_numpy):
             assert 0.0 < p <= 1.0 and p == pytest.approx(expected, rel=1e-3)
 
 
+def test_only_the_wanted_labels_are_scored():
+    rng = np.random.default_rng(6)
+    head = crf_only_head("toy", ["PER", "ORG"], rng)
+    tags, k = head.tags, len(head.tags)
+    emissions = [rng.normal(size=(n, k)).astype(np.float32) * 2 for n in (6, 3, 5)]
+    emissions[0][0:2, tags.index("B-PER")] += 5
+    emissions[0][3:5, tags.index("B-ORG")] += 5
+    emissions[1][:, tags.index("S-ORG")] += 6
+    every = head.decode_scored(emissions)
+    people = head.decode_scored(emissions, frozenset({"PER"}))
+    assert {s[2] for found in every for s in found} == {"PER", "ORG"}
+    assert people == [[s for s in found if s[2] == "PER"] for found in every]  # same spans, same marginals
+
+
 @pytest.mark.parametrize("force_numpy", [False, True])
 def test_word_ends_are_the_decoded_words_with_gaps_as_characters(monkeypatch, force_numpy):
     import pipeline.backends.crf as crf

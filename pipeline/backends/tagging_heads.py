@@ -226,18 +226,21 @@ class TaggingHead:
         return [ends[cuts[i] : cuts[i + 1]] - offsets[i] if lengths[i] else np.zeros(0, np.int64)
                 for i in range(len(emissions))]
 
-    def decode_scored(self, emissions: list[np.ndarray]) -> list[list[ScoredSpan]]:
+    def decode_scored(self, emissions: list[np.ndarray], keep: frozenset[str] | None = None) -> list[list[ScoredSpan]]:
         """The best paths' spans with each span's marginal probability under the CRF.
 
         The probability is that of the span's exact tags (B-X I-X … E-X, or S-X) summed
         over every path of the sentence (forward-backward): how sure the head is of this
-        span, boundaries and label together, whatever it reads around it.
+        span, boundaries and label together, whatever it reads around it. ``keep``, when
+        given, names the labels wanted: other spans are left out before anything is scored
+        (a sentence with none wanted costs no forward-backward).
         """
         best = self.best_paths(emissions)
         if best is None:
             return [[] for _ in emissions]
         lengths, offsets, flat, paths = best
-        spans = [bioes_spans(paths[offsets[i] : offsets[i + 1]], self.tags) if lengths[i] else []
+        spans = [[span for span in bioes_spans(paths[offsets[i] : offsets[i + 1]], self.tags)
+                  if keep is None or span[2] in keep] if lengths[i] else []
                  for i in range(len(emissions))]
         where = [(i, a, b) for i, found in enumerate(spans) for a, b, _ in found]
         if not where:
@@ -340,10 +343,11 @@ class HeadTagger:
         return f"{self.encoder.version} + heads {', '.join(h.name for h in self.heads)}"
 
     def predict(self, texts: list[str], scored: bool | frozenset[str] = False, bias=None,
-                words: frozenset[str] = frozenset()) -> list[list]:
+                words: frozenset[str] = frozenset(), keep: dict[str, frozenset[str]] | None = None) -> list[list]:
         """For each head, for each text: its (start, end, label) spans, plus each span's
         marginal probability when ``scored`` (:meth:`TaggingHead.decode_scored`): True for every
-        head, or the names of the heads to score. ``bias(head, i)``, when given, returns
+        head, or the names of the heads to score; ``keep[head name]``, when given, the labels of
+        the scored spans wanted from that head. ``bias(head, i)``, when given, returns
         scores (text length × the head's tags) to add to text ``i``'s emissions, or None.
         A head named in ``words`` (a segmentation head) gives each text's word ends instead
         (:meth:`TaggingHead.word_ends`)."""
@@ -361,7 +365,8 @@ class HeadTagger:
             if head.name in words:
                 out.append(head.word_ends(emissions))
             else:
-                out.append(head.decode_scored(emissions) if wanted else head.decode(emissions))
+                out.append(head.decode_scored(emissions, (keep or {}).get(head.name)) if wanted
+                           else head.decode(emissions))
         return out
 
 

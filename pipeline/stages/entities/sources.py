@@ -148,11 +148,14 @@ class HeadsBackend:
         else:
             raise ConfigError(f"entities.convention {config.convention!r} wants the head {context.first_head!r}, "
                               f"not among the heads {names}")
+        # the tags of the other heads' spans that _candidates can use: the rest are never scored
+        self.keep = {h.name: frozenset(t for t in h.labels if self._usable(t)) for h in self.entity_heads
+                     if h.name != self.first}
 
     def find(self, texts: list[str]) -> list[list[Candidate]]:
         out: list[list[Candidate]] = [[] for _ in texts]
         word_heads = frozenset({self.tagger.heads[-1].name}) if self.word_head else frozenset()
-        predicted = self.tagger.predict(texts, scored=self.scored, words=word_heads)
+        predicted = self.tagger.predict(texts, scored=self.scored, words=word_heads, keep=self.keep)
         # the segmentation head's word ends ride along, for the tokens stage (None: no such head)
         self.word_ends = predicted[-1] if self.word_head else None
         for head, by_text in zip(self.entity_heads, predicted):
@@ -160,6 +163,14 @@ class HeadsBackend:
                 if spans:
                     out[n].extend(self._candidates(text, spans, head.name == self.first))
         return out
+
+    def _usable(self, tag: str) -> bool:
+        """Whether a span of ``tag`` from a head other than the profile's can become a candidate."""
+        label = HEAD_LABELS.get(tag)
+        places = ("GPE", "LOC") if label == "PLACE" else (label,)
+        fill = self.context.fill_gaps
+        return label is not None and (label in self.ALWAYS_FIRST or label == "TITLE" or tag in fill
+                                      or any(p in fill for p in places))
 
     def _candidates(self, text: str, spans: list, first_rank: bool) -> Iterator[Candidate]:
         """One head's spans of one sentence as candidates: clipped to words, places labelled by name,
