@@ -19,6 +19,7 @@ import math
 from functools import lru_cache
 
 from pipeline.backends.jieba_segmenter import jieba_freq_table
+from pipeline.backends.person_names import is_han
 
 WINDOW = 4  # characters of context on each side of the name for the cut
 NAME_FREQ = 1000  # the weight a listed name gets in the cut: a common word's, not a rare one's
@@ -28,10 +29,6 @@ MAX_WORD = 8  # the longest dictionary word tried (listed names may be longer)
 @lru_cache(maxsize=1)
 def _log_total() -> float:
     return math.log(sum(jieba_freq_table().values()))
-
-
-def _han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff"
 
 
 class WordBoundaries:
@@ -65,8 +62,8 @@ class WordBoundaries:
 
     def straddles(self, text: str, start: int, end: int) -> bool:
         """Whether an edge of ``text[start:end]`` makes a dictionary word with its neighbour."""
-        left = start > 0 and _han(text[start - 1]) and _han(text[start]) and text[start - 1 : start + 1] in self.words
-        right = (end < len(text) and _han(text[end - 1]) and _han(text[end])
+        left = start > 0 and is_han(text[start - 1]) and is_han(text[start]) and text[start - 1 : start + 1] in self.words
+        right = (end < len(text) and is_han(text[end - 1]) and is_han(text[end])
                  and text[end - 1 : end + 1] in self.words)
         return left or right
 

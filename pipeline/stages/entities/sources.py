@@ -168,9 +168,11 @@ class HeadsBackend:
         """Whether a span of ``tag`` from a head other than the profile's can become a candidate."""
         label = HEAD_LABELS.get(tag)
         places = ("GPE", "LOC") if label == "PLACE" else (label,)
-        fill = self.context.fill_gaps
-        return label is not None and (label in self.ALWAYS_FIRST or label == "TITLE" or tag in fill
-                                      or any(p in fill for p in places))
+        return label is not None and (label in self.ALWAYS_FIRST or any(self._fills(p, tag) for p in places))
+
+    def _fills(self, label: str, tag: str) -> bool:
+        """Whether a span of another head than the profile's, with this label and head tag, fills gaps."""
+        return label in self.context.fill_gaps or tag in self.context.fill_gaps or label == "TITLE"
 
     def _candidates(self, text: str, spans: list, first_rank: bool) -> Iterator[Candidate]:
         """One head's spans of one sentence as candidates: clipped to words, places labelled by name,
@@ -178,7 +180,7 @@ class HeadsBackend:
         spans read again as runs of names; spans of labels the profile does not take are left out.
 
         Complexity: one branch per rank a span can take (first, fill, left out), in the order the profile gives them."""
-        labeler, tail, fill_gaps = self.context.labeler, self.context.patterns.c_title_tail, self.context.fill_gaps
+        labeler, tail = self.context.labeler, self.context.patterns.c_title_tail
         found = [(*clip_to_words(text, a, b, tail), tag, round(p, 4)) for a, b, tag, p in spans]
         people = self._people(text, [(a, b) for a, b, tag, _ in found if HEAD_LABELS.get(tag) == "PERSON" and a < b])
         for start, end, tag, p in found:
@@ -189,7 +191,7 @@ class HeadsBackend:
                 label = labeler.place_label(text[start:end])
             if first_rank or label in self.ALWAYS_FIRST:
                 rank = FIRST
-            elif label in fill_gaps or tag in fill_gaps or label == "TITLE":
+            elif self._fills(label, tag):
                 rank = FILL
             else:
                 continue
