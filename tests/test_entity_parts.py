@@ -205,6 +205,30 @@ def test_only_names_that_take_models_take_an_edition():
     assert [text[c.start : c.end] for c in source.find_one(text)] == ["微信支付", "iPhone 15"]
 
 
+def test_product_lines_take_models_and_companies_lend_their_name_to_model_codes():
+    from pipeline.config import EntityConfig
+    from pipeline.stages.entities import EntityRecognizer
+    from pipeline.stages.entities.sources import GazetteerSource
+
+    source = next(s for s in EntityRecognizer(EntityConfig(ner="none")).sources if isinstance(s, GazetteerSource))
+
+    def found(text):
+        return [(text[c.start : c.end], c.label, c.norm) for c in source.find_one(text)]
+
+    # a product line written in characters takes its model, as one written in letters does
+    assert found("骁龙8 Gen 3和天玑9300，鸿蒙4.0") == [("骁龙8 Gen 3", "PRODUCT", "骁龙8 Gen 3"),
+                                                 ("天玑9300", "PRODUCT", "天玑9300"), ("鸿蒙4.0", "PRODUCT", "鸿蒙4.0")]
+    # what the numeric rules read as a count, a date or a span of time is not a model
+    assert [f[0] for f in found("微信8亿用户，花呗3期免息，抖音3分钟，iPhone 2024销量")] == ["微信", "花呗", "抖音", "iPhone"]
+    # a code after a listed company is its product, named with the maker; the company stays
+    assert found("华为Mate60和蔚来ES6") == [("华为", "ORG", "华为"), ("Mate60", "PRODUCT", "华为Mate60"),
+                                          ("蔚来", "ORG", "蔚来"), ("ES6", "PRODUCT", "蔚来ES6")]
+    assert found("英伟达 H100 Pro") == [("英伟达", "ORG", "英伟达"), ("H100 Pro", "PRODUCT", "英伟达H100 Pro")]
+    # quarters, half-years and business models are no models; a listed product keeps its own norm
+    assert [f[0] for f in found("美团Q3营收，华为H1业绩，阿里巴巴B2B业务，华为5G")] == ["美团", "华为", "阿里巴巴", "华为"]
+    assert found("特斯拉Model Y")[1] == ("Model Y", "PRODUCT", "Tesla Model Y")
+
+
 def test_listed_names_must_be_words_of_the_sentence():
     from pipeline.backends.word_boundaries import WordBoundaries
     from pipeline.config import EntityConfig

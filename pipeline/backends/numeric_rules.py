@@ -16,8 +16,10 @@ _AR = r"\d+(?:[.,]\d+)*"
 # A number: Arabic (with decimals and thousands separators) or Chinese numerals,
 # optionally followed by a magnitude and an approximation word.
 NUM = rf"(?:{_AR}(?:\s?[十百千万亿]+)?|{_CN_NUM}+)(?:多|余|几)?"
-_NOT_BEFORE = r"(?<![A-Za-z0-9.\-_/])"
-_NOT_AFTER = r"(?![A-Za-z0-9])"
+# a number is not part of a code, an address or a handle: not after a letter, a dot, a slash or @
+# (t.cn/2015, @163.com), nor before a letter or @ (12345@qq.com)
+_NOT_BEFORE = r"(?<![A-Za-z0-9.\-_/@])"
+_NOT_AFTER = r"(?![A-Za-z0-9@])"
 
 _RELATIVE_DAY = ("今年|去年|明年|前年|后年|今天|昨天|明天|前天|后天|昨日|今日|明日|本周|上周|下周|本月|上月|下月|当天|当日|"
                  "次日|翌日|近年|近日|日前|本世纪|上世纪|每年|每月|每周|每天|每日|本季度|上季度|下季度")

@@ -295,7 +295,9 @@ class NumericSource(SentenceSource):
 @source("gazetteer")
 class GazetteerSource(SentenceSource):
     """Listed names that are words of the sentence (:mod:`pipeline.backends.word_boundaries`);
-    a listed product takes its model and edition (Mate 60 Pro, iPhone 15 Pro Max)."""
+    a listed product takes its model and edition (Mate 60 Pro, 骁龙8 Gen 3, 天玑9300), and a
+    model code written right after a listed company is that company's product (华为 + Mate60,
+    蔚来 + ES6)."""
 
     def __init__(self, context: SourceContext) -> None:
         super().__init__(context)
@@ -303,17 +305,51 @@ class GazetteerSource(SentenceSource):
 
     def find_one(self, text: str) -> list[Candidate]:
         out = []
-        variant = self.context.patterns.variant
-        for m in self.context.labeler.gazetteer.find(text):
-            if not self.words.fits(text, m.start, m.end):  # 中超 in 其中超过: not a word there
+        matches = [m for m in self.context.labeler.gazetteer.find(text)
+                   if self.words.fits(text, m.start, m.end)]  # 中超 in 其中超过: not a word there
+        listed_starts = {m.start for m in matches}
+        for m in matches:
+            if m.label == "PRODUCT":
+                end = self._edition_end(text, m.end)
+                norm = m.norm if end == m.end else text[m.start : end]
+                out.append(Candidate(m.start, end, m.label, "gazetteer", None, norm))
                 continue
-            end, norm = m.end, m.norm
-            # a model and edition follow names that take them (iPhone 15, Mate 60, Model Y), not a
-            # service written in characters (微信支付 + 1 of 微信支付1月…)
-            if m.label == "PRODUCT" and text[end - 1].isascii() and (found := variant.match(text, end)):
-                end, norm = found.end(), text[m.start : found.end()]
-            out.append(Candidate(m.start, end, m.label, "gazetteer", None, norm))
+            out.append(Candidate(m.start, m.end, m.label, "gazetteer", None, m.norm))
+            if m.label == "ORG" and m.end not in listed_starts:
+                code = self.context.patterns.model_code.match(text, m.end)
+                if code:  # the product is the code; its norm names the maker (华为Mate60)
+                    out.append(Candidate(code.start(1), code.end(), "PRODUCT", "gazetteer", None,
+                                         text[m.start : m.end] + code.group(1)))
         return out
+
+    def _edition_end(self, text: str, end: int) -> int:
+        """Where a listed product's model and edition end (``end`` when none follows): iPhone + 15
+        Pro Max, 骁龙 + 8 Gen 3; not a count, date or amount that follows the name (微信 + 8亿用户,
+        iPhone + 2024年, 花呗 + 3期), as the numeric rules read it."""
+        found = self.context.patterns.variant.match(text, end)
+        if not found:
+            return end
+        return end if _counts_from(text, end, found.end()) else found.end()
+
+
+def _counts_from(text: str, start: int, end: int) -> bool:
+    """Whether the numeric rules read a count, date or amount from ``start`` that runs past the
+    digits of ``text[start:end]`` (8亿, 2024年, 3期), i.e. the digits are not a model number."""
+    from pipeline.backends.numeric_rules import find_numeric
+
+    digits = text[start:end].lstrip()
+    if not digits[:1].isdigit():
+        return False
+    offset = len(text[start:end]) - len(digits)
+    first = find_numeric(text[start + offset : start + offset + 16])
+    return bool(first) and first[0].start == 0 and first[0].end > _digit_run(digits)
+
+
+def _digit_run(text: str) -> int:
+    n = 0
+    while n < len(text) and (text[n].isdigit() or text[n] == "."):
+        n += 1
+    return n
 
 
 @source("party_side")
