@@ -223,7 +223,7 @@ def test_product_lines_take_models_and_companies_lend_their_name_to_model_codes(
     # a code after a listed company is its product, named with the maker; the company stays
     assert found("华为Mate60和蔚来ES6") == [("华为", "ORG", "华为"), ("Mate60", "PRODUCT", "华为Mate60"),
                                           ("蔚来", "ORG", "蔚来"), ("ES6", "PRODUCT", "蔚来ES6")]
-    assert found("英伟达 H100 Pro") == [("英伟达", "ORG", "英伟达"), ("H100 Pro", "PRODUCT", "英伟达H100 Pro")]
+    assert found("英伟达 H100 Pro") == [("英伟达", "ORG", "英伟达"), ("H100 Pro", "PRODUCT", "英伟达 H100 Pro")]
     # quarters, half-years and business models are no models; a listed product keeps its own norm
     assert [f[0] for f in found("美团Q3营收，华为H1业绩，阿里巴巴B2B业务，华为5G")] == ["美团", "华为", "阿里巴巴", "华为"]
     assert found("特斯拉Model Y")[1] == ("Model Y", "PRODUCT", "Tesla Model Y")

@@ -317,9 +317,9 @@ class GazetteerSource(SentenceSource):
             out.append(Candidate(m.start, m.end, m.label, "gazetteer", None, m.norm))
             if m.label == "ORG" and m.end not in listed_starts:
                 code = self.context.patterns.model_code.match(text, m.end)
-                if code:  # the product is the code; its norm names the maker (华为Mate60)
+                if code:  # the product is the code; its norm names the maker as written (华为Mate60, AMD MI300X)
                     out.append(Candidate(code.start(1), code.end(), "PRODUCT", "gazetteer", None,
-                                         text[m.start : m.end] + code.group(1)))
+                                         text[m.start : code.end()]))
         return out
 
     def _edition_end(self, text: str, end: int) -> int:
