@@ -293,3 +293,38 @@ def test_word_ends_are_the_decoded_words_with_gaps_as_characters(monkeypatch, fo
     for e, ends, spans in zip(emissions, head.word_ends(emissions), head.decode(emissions)):
         expected = [b for _, b in fill_gaps(len(e), [(a, b) for a, b, _ in spans])]
         assert ends.tolist() == expected
+
+
+def test_padded_batches_read_each_text_as_alone(encoder, monkeypatch):
+    """Texts of rare lengths share a padded batch; their lengths go to the GRUs, so each
+    row's outputs are bit for bit those of the text alone, and a head's scores too."""
+    from pipeline.backends import lac_tagger
+    from pipeline.backends.tagging_heads import get_head_tagger
+
+    texts = ["阿里巴巴集团首席执行官戴珊今天在杭州宣布。", "中美两国元首在北京会谈了。", "新华社记者报道称，",
+             "他说", "北京", "华为Mate60搭载麒麟芯片，销量增长。"]
+    alone = [encoder.outputs([t])[0] for t in texts]
+    monkeypatch.setattr(lac_tagger, "PAD_SLACK", 10.0)
+    plan = lac_tagger.batch_plan(texts, 32)
+    assert sorted(i for batch in plan for i in batch) == list(range(len(texts)))
+    assert any(len({len(texts[i]) for i in batch}) > 1 for batch in plan)  # some batch is padded
+    for mine, own in zip(encoder.outputs(texts), alone):
+        np.testing.assert_array_equal(mine, own)
+    tagger = get_head_tagger((str(resolve("ner/news.npz")),))
+    together = tagger.predict(texts, scored=True)[0]
+    monkeypatch.setattr(lac_tagger, "SMALL_BATCH", 1)  # every text in a batch of its own length
+    assert tagger.predict(texts, scored=True)[0] == together
+
+
+def test_batch_plan_pools_only_rare_lengths():
+    from pipeline.backends.lac_tagger import PAD_SLACK, SMALL_BATCH, batch_plan
+
+    texts = ["甲" * 10] * 40 + ["乙" * n for n in range(20, 40)]
+    plan = batch_plan(texts, 32)
+    assert plan[0] == list(range(32))  # a full batch of one length stays as it is
+    assert plan[1] == list(range(32, 40))  # and so does a batch of SMALL_BATCH or more
+    assert len(plan[1]) >= SMALL_BATCH
+    for batch in plan[2:]:
+        lengths = [len(texts[i]) for i in batch]
+        assert max(lengths) <= min(lengths) * (1 + PAD_SLACK)
+    assert sorted(i for batch in plan for i in batch) == list(range(len(texts)))

@@ -153,22 +153,33 @@ class LacEncoder(LacTagger):
         self.width = FEATURES if projection is None else projection[0].shape[1]
 
     def batches(self, texts: list[str]):
-        """Yield (indices of equal-length texts, their token ids, their outputs (len(indices), length, width))."""
-        for length, members in _by_length(texts).items():
-            for k in range(0, len(members), self.batch_size):
-                chunk = members[k : k + self.batch_size]
-                ids = self.token_array([texts[i] for i in chunk])
-                feed = {"token_ids": ids, "length": np.full(len(chunk), length, dtype=np.int64)}
-                with self._lock:
-                    out = self._session.run(["zhnews_out"], feed)[0]
-                yield chunk, ids, out
+        """Yield (indices of texts, their token ids, their outputs (len(indices), steps, width), their lengths).
+
+        Texts of one length share a batch; the few of a length that has no batch of
+        ``SMALL_BATCH`` or more are padded into batches of near lengths (a GRU runs one text
+        at half the speed of four): the length of every row goes to both GRUs' sequence
+        lengths, so a row's outputs up to its length are those it has alone (bit for bit),
+        and the rest of a row is padding to be ignored.
+        """
+        for members in batch_plan(texts, self.batch_size):
+            lengths = np.array([len(texts[i]) for i in members], dtype=np.int64)
+            steps = int(lengths.max())
+            if lengths.min() == steps:
+                ids = self.token_array([texts[i] for i in members])
+            else:
+                ids = np.zeros((len(members), steps), dtype=np.int64)
+                for row, i in enumerate(members):
+                    ids[row, : lengths[row]] = self.token_array([texts[i]])[0]
+            with self._lock:
+                out = self._session.run(["zhnews_out"], {"token_ids": ids, "length": lengths})[0]
+            yield members, ids, out, lengths
 
     def outputs(self, texts: list[str]) -> list[np.ndarray]:
         """(characters, width) per text: features or projected scores (empty texts: (0, width))."""
         results = [np.zeros((0, self.width), dtype=np.float32)] * len(texts)
-        for chunk, _, out in self.batches(texts):
+        for chunk, _, out, lengths in self.batches(texts):
             for row, i in enumerate(chunk):
-                results[i] = out[row]
+                results[i] = out[row, : lengths[row]]
         return results
 
 
@@ -194,6 +205,14 @@ def encoder_graph(model_dir: Path, projection: tuple[np.ndarray, np.ndarray] | N
     if len(grus) != 2 or len(matmuls) != 1 or len(graph.output) != 1:
         raise ResourceError(f"unexpected LAC graph in {model_dir}: cannot expose its hidden states")
     first, second, emissions = grus[1].input[0], matmuls[0].input[0], graph.output[0].name
+    # each row's length (LAC's own graph ignores its ``length`` input) becomes both GRUs'
+    # sequence lengths: a padded row reads as it does alone, backwards from its own end
+    graph.node.insert(0, helper.make_node("Cast", ["length"], ["zhnews_lengths"], to=TensorProto.INT32))
+    for gru in grus:
+        inputs = list(gru.input) + [""] * (6 - len(gru.input))
+        inputs[4] = "zhnews_lengths"
+        del gru.input[:]
+        gru.input.extend(inputs)
     if projection is None:
         nodes = [
             helper.make_node("Transpose", [first], ["zhnews_first"], perm=[1, 0, 2]),
@@ -226,6 +245,33 @@ def _by_length(texts: list[str]) -> dict[int, list[int]]:
         if text:
             groups[len(text)].append(i)
     return groups
+
+
+SMALL_BATCH = 4  # a length with fewer texts than this (after full batches) is pooled and padded
+PAD_SLACK = 0.15  # a pooled batch's longest text is at most this much longer than its shortest
+PAD_ROWS = 16  # rows of a pooled batch at most
+
+
+def batch_plan(texts: list[str], batch_size: int) -> list[list[int]]:
+    """The encoder's batches: indices of texts of one length, ``batch_size`` at most; the few
+    texts of lengths too rare to fill a batch of ``SMALL_BATCH`` pooled, sorted by length, into
+    batches of near lengths (the longest within ``PAD_SLACK`` of the shortest) to be padded."""
+    plan: list[list[int]] = []
+    pool: list[int] = []
+    for members in _by_length(texts).values():
+        for k in range(0, len(members), batch_size):
+            chunk = members[k : k + batch_size]
+            (pool.extend(chunk) if len(chunk) < SMALL_BATCH else plan.append(chunk))
+    pool.sort(key=lambda i: len(texts[i]))
+    current: list[int] = []
+    for i in pool:
+        if current and (len(texts[i]) > len(texts[current[0]]) * (1 + PAD_SLACK) or len(current) >= PAD_ROWS):
+            plan.append(current)
+            current = []
+        current.append(i)
+    if current:
+        plan.append(current)
+    return plan
 
 
 def viterbi_batch(emissions: np.ndarray, transitions: np.ndarray) -> np.ndarray:

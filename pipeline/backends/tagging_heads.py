@@ -159,8 +159,16 @@ class TaggingHead:
         grams = np.where(self._gram_keys[where] == keys, self._gram_values[where], 0)
         return chars, grams
 
-    def sparse_scores(self, tokens: np.ndarray) -> np.ndarray:
-        """Character-window and bigram scores for a batch of equal-length token id rows: (batch, time, tags)."""
+    def sparse_scores(self, tokens: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
+        """Character-window and bigram scores for a batch of token id rows: (batch, time, tags).
+
+        Rows shorter than the batch (``lengths``; padded) are scored as they are alone, up to
+        their length; the padding's scores are zero."""
+        if lengths is not None and lengths.min() < tokens.shape[1]:
+            scores = np.zeros((*tokens.shape, len(self.tags)), dtype=np.float32)
+            for row, n in enumerate(lengths.tolist()):
+                scores[row, :n] = self.sparse_scores(tokens[row : row + 1, :n])[0]
+            return scores
         batch, steps = tokens.shape
         if _sparse_sum is not None and not crf.FORCE_NUMPY:
             scores = np.zeros((batch, steps, len(self.tags)), dtype=np.float32)
@@ -356,11 +364,12 @@ class HeadTagger:
         # one head at a time over all batches: its tables stay in the CPU's caches
         for h, head in enumerate(self.heads):
             emissions = [np.zeros((0, len(head.tags)), np.float32)] * len(texts)
-            for members, tokens, dense in encoded:
-                scores = dense[:, :, self._slices[h] : self._slices[h + 1]] + head.sparse_scores(tokens)
+            for members, tokens, dense, lengths in encoded:
+                scores = dense[:, :, self._slices[h] : self._slices[h + 1]] + head.sparse_scores(tokens, lengths)
                 for row, i in enumerate(members):
                     extra = bias(head, i) if bias is not None else None
-                    emissions[i] = scores[row] if extra is None else scores[row] + extra
+                    own = scores[row, : lengths[row]]
+                    emissions[i] = own if extra is None else own + extra
             wanted = scored if isinstance(scored, bool) else head.name in scored
             if head.name in words:
                 out.append(head.word_ends(emissions))
