@@ -184,6 +184,8 @@ def test_a_bad_pattern_file_names_its_line(tmp_path):
 def test_a_place_before_minzu_is_a_people(ctx):
     assert edit("nation_whole", ctx, "中华民族伟大复兴", [("中华", "LOC")]) == [("中华民族", "NORP")]
     assert edit("nation_whole", ctx, "中华文化", [("中华", "LOC")]) == [("中华", "LOC")]
+    assert edit("nation_whole", ctx, "中华民族数千年", [("中华", "LOC"), ("数千年", "DATE")]) == [("中华民族", "NORP"),
+                                                                                       ("数千年", "DATE")]
 
 
 def test_a_person_the_lists_cover_end_to_end_is_those_names(ctx):

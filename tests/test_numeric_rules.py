@@ -24,6 +24,9 @@ def found(text):
         ("投资人民币500万元。", [("人民币500万元", "MONEY")]),
         ("B2C还是C2C，iPhone15都不是数字。", []),
         ("来信请寄12345678@qq.com或zhang@163.com，@2024年会", []),  # mail addresses and handles
+        ("公元前221年秦统一六国，公元2世纪传入", [("公元前221年", "DATE"), ("公元2世纪", "DATE")]),  # the era belongs to it
+        ("20世纪末到21世纪，经历了数百年、数十年", [("20世纪末", "DATE"), ("21世纪", "DATE"), ("数百年", "DATE"),
+                                             ("数十年", "DATE")]),
         ("一个年利润几十亿的业务", [("几十亿", "CARDINAL")]),
     ],
 )
@@ -36,6 +39,8 @@ def test_numeric_rules_normalise_full_dates_to_iso():
     assert normalise_date("2024年3月") == "2024-03"
     assert normalise_date("1月6日") == "1月6日"
     assert normalise_date("2021年13月1日") == "2021年13月1日"
+    assert normalise_date("公元1949年10月1日") == "1949-10-01"
+    assert normalise_date("公元前221年") == "公元前221年"
 
 
 def test_guards_and_trigger_only_skip_work(monkeypatch):

@@ -34,6 +34,9 @@ _YEAR = rf"(?:\d{{4}}|\d{{2}}|[{_CN_DIGIT}]{{2,4}})年"
 _MONTH = r"(?:\d{1,2}|十[一二]?|[一二三四五六七八九])月"
 _DAY = r"(?:\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
 _YEAR_SUFFIX = "(?:上半年|下半年|年初|年底|年末|年中|初|底|末)?"
+_ERA = "(?:公元前?)?"  # 公元前221年, 公元2世纪: the era belongs to the date
+_ERA_YEAR = rf"(?:{_YEAR}|公元前?(?:\d{{1,4}}|[{_CN_DIGIT}]{{1,4}})年)"  # after 公元 a year of any length
+_PART_OF_CENTURY = "初|末|中叶|上半叶|下半叶|初期|中期|末期"
 _QUARTER = "(?:第?[一二三四1-4]季度|[一二三四1-4]季|上半年|下半年)"
 _FESTIVAL = "春节|除夕|元旦|元宵节|清明节|劳动节|五一劳动节|端午节|七夕|中秋节|国庆节|重阳节|圣诞节|情人节|国庆|五一"
 # Measure words that belong to a count (10万台, 3人, 100万家, 1.5亿股): the count is a CARDINAL with them.
@@ -57,7 +60,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "DATE",
         re.compile(
-            rf"{_NOT_BEFORE}(?:{_YEAR}{_YEAR_SUFFIX}(?:{_MONTH}{_MONTH_SUFFIX}(?:{_DAY})?)?|{_MONTH}{_DAY}|{_MONTH}{_MONTH_SUFFIX}"
+            rf"{_NOT_BEFORE}(?:{_ERA_YEAR}{_YEAR_SUFFIX}(?:{_MONTH}{_MONTH_SUFFIX}(?:{_DAY})?)?|{_MONTH}{_DAY}|{_MONTH}{_MONTH_SUFFIX}"
             rf"(?=[^\d日号]|$))(?:(?:上午|下午|晚|凌晨|早)?(?={_DAYPART}))?"
         ),
     ),
@@ -65,11 +68,11 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
                         rf"|(?:前|头|后)(?:{NUM}|几)个?多?(?:月|季度|周|天))?")),
     # month ranges: 1至10月份, 3-5月
     ("DATE", re.compile(rf"{_NOT_BEFORE}(?:{_YEAR})?(?:\d{{1,2}}|十[一二]?|[一二三四五六七八九])月?(?:至|到|-|—|～|~){_MONTH}{_MONTH_SUFFIX}")),
-    ("DATE", re.compile(rf"(?:未来|过去|近|最近|此前|前|头)?{_NOT_BEFORE}第?(?:{NUM}|几|数|十几|几十)(?:多)?(?:年|个多?月|个?星期|周|天|个季度)(?:多)?(?:来|间)?(?![级度代])")),
+    ("DATE", re.compile(rf"(?:未来|过去|近|最近|此前|前|头)?{_NOT_BEFORE}第?(?:(?:数|几)?{NUM}|几|数|十几|几十)(?:多)?(?:年|个多?月|个?星期|周|天|个季度)(?:多)?(?:来|间)?(?![级度代])")),
     ("DATE", re.compile(rf"(?:{_YEAR}|{_RELATIVE_DAY})?{_QUARTER}")),
     ("DATE", re.compile(rf"(?:{_FESTIVAL})(?=[^\u4e00-\u9fff]|期间|前后|前|后|当天|假期|$)")),
     ("DATE", re.compile(r"(?:星期|周|礼拜)[一二三四五六日天]")),
-    ("DATE", re.compile(rf"(?:{_NOT_BEFORE}(?:{_AR}|{_CN_NUM}+)|上|本|下)世纪(?:{_AR}|{_CN_NUM}+)?年代"
+    ("DATE", re.compile(rf"(?:{_NOT_BEFORE}{_ERA}(?:{_AR}|{_CN_NUM}+)|上|本|下)世纪(?:(?:{_AR}|{_CN_NUM}+)?年代|{_PART_OF_CENTURY})?"
                         rf"|{_NOT_BEFORE}(?:\d0|[二三四五六七八九]十)年代|{_NOT_BEFORE}\d0后")),
     ("DATE", re.compile(rf"{_NOT_BEFORE}\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}{_NOT_AFTER}")),
     (
@@ -126,6 +129,9 @@ _ISO_DATE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})[日号])?)?$")
 
 
 def normalise_date(text: str) -> str:
+    if text.startswith("公元") and not text.startswith("公元前"):  # 公元1949年10月1日 is 1949-10-01
+        iso = normalise_date(text[2:])
+        return iso if iso != text[2:] else text
     m = _ISO_DATE.match(text)
     if not m:
         return text

@@ -234,12 +234,14 @@ def drop_generic(text: str, kept: list[Entity], ctx: EditContext) -> list[Entity
 
 @post_edit("nation_whole")
 def nation_whole(text: str, kept: list[Entity], ctx: EditContext) -> list[Entity]:
-    """A place before 民族 is a people, NORP: 中华 + 民族 → 中华民族 (OntoNotes' NORP)."""
+    """A place before 民族 is a people, NORP: 中华 + 民族 → 中华民族 (OntoNotes' NORP), unless a name
+    begins right after (a date may: 中华民族 + 数千年)."""
     starts = {e.start for e in kept}
+    name_starts = {e.start for e in kept if e.label in NAME_LABELS}
     out = []
     for e in kept:
-        if e.label in ("GPE", "LOC") and (m := ctx.patterns.nation_suffix.match(text, e.end)) and m.end() not in starts \
-                and not any(e.end <= s < m.end() for s in starts):
+        if e.label in ("GPE", "LOC") and (m := ctx.patterns.nation_suffix.match(text, e.end)) \
+                and m.end() not in name_starts and not any(e.end <= s < m.end() for s in starts):
             e = ctx.labeler.entity(text, e.start, m.end(), "NORP", e.source, e.score)
         out.append(e)
     return out
