@@ -117,10 +117,38 @@ def test_teams_papers_and_quoted_names(ctx):
     assert edit("team", ctx, "中国队员表现出色", [("中国", "GPE")]) == [("中国", "GPE")]
     assert edit("paper", ctx, "据《天津日报》报道", [("《天津日报》", "WORK_OF_ART")]) == [("天津日报", "ORG")]
     assert edit("paper", ctx, "香港《大公报》说", [("香港", "GPE"), ("《大公报》", "WORK_OF_ART")]) == [
-        ("香港《大公报》", "ORG")]
+        ("香港", "GPE"), ("大公报", "ORG")]  # a reader marks the place and the paper
+    assert edit("paper_with_place", ctx, "香港《大公报》说", [("香港", "GPE"), ("《大公报》", "WORK_OF_ART")]) == [
+        ("香港《大公报》", "ORG")]  # People's Daily's form
+    assert edit("paper_with_place", ctx, "据《天津日报》报道", [("《天津日报》", "WORK_OF_ART")]) == [("天津日报", "ORG")]
     assert edit("paper", ctx, "他读了《红楼梦》", [("《红楼梦》", "WORK_OF_ART")]) == [("《红楼梦》", "WORK_OF_ART")]
     assert edit("quoted_vessel", ctx, "自家的“巢县港1065”号木帆船", [("巢县港1065”号木帆船", "ORG")]) == [
         ("“巢县港1065”号木帆船", "ORG")]
+
+
+def test_names_do_not_run_across_title_marks(ctx):
+    assert edit("title_marks", ctx, "英国《卫报》报道", [("英国《卫报", "ORG")]) == [("英国", "GPE"), ("卫报", "ORG")]
+    assert edit("title_marks", ctx, "《经济学人》杂志", [("经济学人》杂志", "ORG")]) == [("经济学人", "ORG")]
+    assert edit("title_marks", ctx, "他读了《红楼梦》", [("《红楼梦》", "WORK_OF_ART")]) == [("《红楼梦》", "WORK_OF_ART")]
+    assert edit("title_marks", ctx, "》《", [("》《", "ORG")]) == []  # nothing but marks: no name
+    assert edit("title_marks", ctx, "《永恒的任务》(EverQuest2)", [("《永恒的任务》(EverQuest2", "PRODUCT")]) == [
+        ("永恒的任务", "PRODUCT")]  # the piece inside the marks is the name
+    assert edit("title_marks", ctx, "据香港《明报》报道", [("香港《明报》", "ORG")]) == [("香港", "GPE"), ("明报", "ORG")]
+    assert edit("paper", ctx, "日本《读卖新闻》称", [("《读卖新闻》", "WORK_OF_ART")]) == [("读卖新闻", "ORG")]  # listed
+    title = "印发《关于推动高质量发展实施方案》的通知"
+    assert edit("whole_titles", ctx, title, [("高质量发展实施方案", "WORK_OF_ART")]) == [
+        ("《关于推动高质量发展实施方案》", "WORK_OF_ART")]
+    assert edit("whole_titles", ctx, "《扬帆远航大湾区音乐会》", [("扬帆远航大湾区", "WORK_OF_ART"), ("音乐会", "WORK_OF_ART")]) == [
+        ("《扬帆远航大湾区音乐会》", "WORK_OF_ART")]
+    law = "《中华人民共和国食品安全法》"
+    assert edit("whole_titles", ctx, law, [("中华人民共和国", "GPE"), ("食品安全法", "WORK_OF_ART")]) == [
+        (law, "WORK_OF_ART")]
+    assert edit("whole_titles", ctx, law, [("中华人民共和国", "GPE")]) == [("中华人民共和国", "GPE")]  # no work: as it was
+    assert edit("whole_titles", ctx, "《推动全社会尊崇英雄》", [("英雄", "PRODUCT")]) == [("《推动全社会尊崇英雄》", "WORK_OF_ART")]
+    assert edit("whole_titles", ctx, "玩《王者荣耀》", [("王者荣耀", "PRODUCT")]) == [("《王者荣耀》", "PRODUCT")]
+    guide = "《微信使用指南》"
+    assert edit("whole_titles", ctx, guide, [("微信", "PRODUCT")], source="gazetteer") == [("微信", "PRODUCT")]
+    assert edit("paper", ctx, "收看《新闻联播》", [("《新闻联播》", "WORK_OF_ART")]) == [("《新闻联播》", "WORK_OF_ART")]
 
 
 def test_a_reader_marks_the_surname_with_its_courtesy_form(ctx):

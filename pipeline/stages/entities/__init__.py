@@ -3,7 +3,8 @@
 * :mod:`.candidates` — the typed :class:`Candidate` every source proposes;
 * :mod:`.sources` — the registered sources (model, numeric, gazetteer, party_side, speaker);
 * :mod:`.resolver` — one resolver, its precedence in config;
-* :mod:`.post_edits` — named, ordered edits; :mod:`.profiles` — which run for a convention;
+* :mod:`.post_edits` and :mod:`.title_edits` — named, ordered edits; :mod:`.profiles` — which
+  run for a convention;
 * :mod:`.document_pass` — one article, one sense; spun spellings of names;
 * :mod:`.labels` and :mod:`.patterns` — labels, norms and the rules' patterns (data files);
 * :mod:`.stage` — the stage that runs them.

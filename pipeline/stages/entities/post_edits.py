@@ -1,7 +1,8 @@
 """Post-edits: small, named passes over a sentence's resolved entities, in the order a profile lists them.
 
 Each edit is a function ``edit(text, entities, context) -> entities`` registered with
-``@post_edit("name")``; ``models/entity_profiles.toml`` says which run, in which order,
+``@post_edit("name")`` (here, and the edits of titles in marks in :mod:`.title_edits`);
+``models/entity_profiles.toml`` says which run, in which order,
 for each convention (``entities.post_edits`` overrides the list). Their patterns are in
 ``models/entity_patterns.tsv``. None needs the LAC model, and each has its own tests.
 
@@ -16,8 +17,12 @@ Reader's forms (every profile):
 * ``join_congresses``: a party and its numbered congress are one (民进 + 八大);
 * ``drop_every_level``: bodies named as a kind at every level (各级妇联) are no one's name;
 * ``team``: a place and 队 are a team, an organisation (保加利亚队);
+* ``title_marks``: a name never runs across a title mark it does not close (英国《卫报 → 英国 +
+  卫报; default profile);
+* ``whole_titles``: a work's title is the whole title in its marks (《…实施方案》, not 实施方案》;
+  default profile);
 * ``paper``: a newspaper or magazine in title marks is an organisation, named without the
-  marks (《天津日报》 → 天津日报), with a place just before it (香港《大公报》);
+  marks (《天津日报》 → 天津日报; 香港 + 大公报);
 * ``quoted_vessel``: a name in quotes before 号 keeps its opening quote (“发现”号航天飞机);
 * ``honorific_whole``: a surname marked alone before a courtesy form takes it (陈 + 先生);
 * ``party_whole``: a one-character country before 方 is its side, GPE 中方 (norm 中国);
@@ -30,7 +35,9 @@ People's Daily / MSRA forms (the ``peoples_daily`` profile only):
   (北京市 | 怀柔县民政局; 23 to 3 in the training splits);
 * ``split_places``: places one under the other are two (河北易县 → 河北 + 易县; 72 to 0);
 * ``honorific_surname``: a surname with an honorific names the person by the surname alone
-  (郑先生 → 郑; 47 to 0). A reader marks 郑先生, and so does the default profile.
+  (郑先生 → 郑; 47 to 0). A reader marks 郑先生, and so does the default profile;
+* ``paper_with_place``: a newspaper with the place before it is one organisation, marks and
+  all (香港《大公报》; 7 to 0 in msra_val and People's Daily dev), instead of ``paper``.
 """
 from __future__ import annotations
 
@@ -155,20 +162,6 @@ def team(text: str, kept: list[Entity], ctx: EditContext) -> list[Entity]:
     return [ctx.labeler.org(text, e.start, e.end + 1, e.source, e.score)
             if e.label in ("GPE", "LOC") and ctx.patterns.team.match(text, e.end) and e.end not in starts else e
             for e in kept]
-
-
-@post_edit("paper")
-def paper(text: str, kept: list[Entity], ctx: EditContext) -> list[Entity]:
-    out: list[Entity] = []
-    for entity in kept:
-        if entity.label in ("WORK_OF_ART", "PRODUCT") and ctx.patterns.paper.fullmatch(entity.text):
-            if out and out[-1].label in ("GPE", "LOC") and out[-1].end == entity.start:
-                place = out.pop()
-                entity = ctx.labeler.org(text, place.start, entity.end, entity.source, _score(place, entity))
-            else:
-                entity = ctx.labeler.org(text, entity.start + 1, entity.end - 1, entity.source, entity.score)
-        out.append(entity)
-    return out
 
 
 @post_edit("quoted_vessel")

@@ -21,6 +21,7 @@ from pipeline.record import Article
 from pipeline.registry import Stage, stage
 from pipeline.resources import fingerprint, read_word_list, resource_files
 from pipeline.resources import resolve as resolve_resource
+from pipeline.stages.entities import title_edits  # noqa: F401 - registers the edits of titles in marks
 from pipeline.stages.entities.candidates import Candidate
 from pipeline.stages.entities.document_pass import load_company_forms, name_variants, one_sense, short_places
 from pipeline.stages.entities.labels import Labeler, load_divisions
