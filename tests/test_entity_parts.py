@@ -126,6 +126,12 @@ def test_teams_papers_and_quoted_names(ctx):
         ("“巢县港1065”号木帆船", "ORG")]
 
 
+def test_a_title_is_named_without_its_marks(ctx):
+    e = ctx.labeler.entity("玩《和平精英》", 1, 7, "PRODUCT", "model")
+    assert (e.text, e.norm) == ("《和平精英》", "和平精英")
+    assert ctx.labeler.entity("《》", 0, 2, "WORK_OF_ART", "model").norm == "《》"
+
+
 def test_names_do_not_run_across_title_marks(ctx):
     assert edit("title_marks", ctx, "英国《卫报》报道", [("英国《卫报", "ORG")]) == [("英国", "GPE"), ("卫报", "ORG")]
     assert edit("title_marks", ctx, "《经济学人》杂志", [("经济学人》杂志", "ORG")]) == [("经济学人", "ORG")]

@@ -69,6 +69,8 @@ class Labeler:
     def entity(self, text: str, start: int, end: int, label: str, source: str, score: float | None = None,
                norm: str = "") -> Entity:
         surface = text[start:end]
+        if not norm and len(surface) > 2 and surface[0] == "《" and surface[-1] == "》" and "《" not in surface[1:-1]:
+            norm = self.norm(surface[1:-1])  # a title is named without its marks: 《王者荣耀》 is 王者荣耀
         return Entity(start, end, label, surface, self.aliases.get(surface) or norm or surface, source, score)
 
     def org(self, text: str, start: int, end: int, source: str, score: float | None = None) -> Entity:
