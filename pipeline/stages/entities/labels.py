@@ -69,8 +69,9 @@ class Labeler:
     def entity(self, text: str, start: int, end: int, label: str, source: str, score: float | None = None,
                norm: str = "") -> Entity:
         surface = text[start:end]
-        if not norm and len(surface) > 2 and surface[0] == "《" and surface[-1] == "》" and "《" not in surface[1:-1]:
-            norm = self.norm(surface[1:-1])  # a title is named without its marks: 《王者荣耀》 is 王者荣耀
+        if not norm and len(surface) > 2 and surface[0] == "《" and surface[-1] == "》":
+            # a listed title is its listed name (《王者荣耀》 is 王者荣耀); others keep their marks (《决定》)
+            norm = self.aliases.get(surface[1:-1]) or self.gazetteer.norm_of(surface[1:-1]) or ""
         return Entity(start, end, label, surface, self.aliases.get(surface) or norm or surface, source, score)
 
     def org(self, text: str, start: int, end: int, source: str, score: float | None = None) -> Entity:
