@@ -76,7 +76,21 @@ def test_precedence_is_configurable_and_checked(ctx):
 
 def test_min_score_drops_unsure_model_candidates_but_not_rules(ctx):
     found = [Candidate(0, 2, "PERSON", "model", 0.3), Candidate(3, 5, "DATE", "rule")]
-    assert [e.text for e in resolve("戴珊 今天", found, ctx.labeler, RANK, min_score=0.5)] == ["今天"]
+    assert [e.text for e in resolve("戴珊 今天", found, ctx.labeler, RANK, {"": 0.5})] == ["今天"]
+
+
+def test_floors_by_label_and_the_articles_own_evidence(ctx):
+    text = "普京访问天津。普京表示，熊孩子说"
+    found = [Candidate(0, 2, "PERSON", "model", 0.99), Candidate(4, 6, "GPE", "model", 0.5),
+             Candidate(7, 9, "PERSON", "model", 0.44), Candidate(12, 15, "PERSON", "model", 0.5)]
+    floors = {"": 0.4, "PERSON": 0.55}
+    # 熊孩子 is under the PERSON floor; 普京 at 0.44 is kept, the article reads 普京 surely elsewhere;
+    # a GPE at 0.5 is above the floor of the other labels
+    assert [e.text for e in resolve(text, found, ctx.labeler, RANK, floors)] == ["普京", "天津", "普京"]
+    listed = [Candidate(0, 2, "PERSON", "gazetteer"), Candidate(7, 9, "PERSON", "model", 0.3)]
+    assert [e.text for e in resolve(text, listed, ctx.labeler, RANK, floors)] == ["普京", "普京"]
+    other_label = [Candidate(0, 2, "ORG", "model", 0.99), Candidate(7, 9, "PERSON", "model", 0.3)]
+    assert [e.text for e in resolve(text, other_label, ctx.labeler, RANK, floors)] == ["普京"]  # the ORG only
 
 
 # ---------------------------------------------------------------- post-edits

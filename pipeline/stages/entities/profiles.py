@@ -18,6 +18,11 @@ class Profile:
     sources: tuple[str, ...]
     post_edits: tuple[str, ...]
     min_score: float = 0.0
+    min_score_by_label: tuple[tuple[str, float], ...] = ()  # a higher floor for some labels (PERSON)
+
+    def floors(self) -> dict[str, float]:
+        """The minimum CRF marginal of a model span, by label ("" for every other label)."""
+        return {"": self.min_score, **{label: max(score, self.min_score) for label, score in self.min_score_by_label}}
 
 
 @lru_cache(maxsize=4)
@@ -32,7 +37,8 @@ def load_profiles(name: str = "entity_profiles.toml") -> dict[str, Profile]:
         try:
             profiles[key] = Profile(key, str(table.get("description", "")), str(table["first_head"]),
                                     tuple(table.get("fill_gaps", [])), tuple(table["sources"]),
-                                    tuple(table["post_edits"]), float(table.get("min_score", 0.0)))
+                                    tuple(table["post_edits"]), float(table.get("min_score", 0.0)),
+                                    tuple((str(k), float(v)) for k, v in table.get("min_score_by_label", {}).items()))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ResourceError(f"{path}: profile [{key}] needs first_head, sources and post_edits ({exc})") from exc
     return profiles

@@ -2,8 +2,11 @@
 
 Order of decision (``entities.precedence`` gives the source order):
 
-1. model candidates below ``entities.min_score`` (the CRF marginal) are dropped, and so are
-   model PERSON spans that two or more listed names cover exactly (阿里 + 平头哥);
+1. model candidates below their label's floor (the profile's ``min_score`` and
+   ``min_score_by_label``, or ``entities.min_score``; the CRF marginal) are dropped unless the
+   article gives the same name with the same label surely elsewhere (a model span above the
+   floor, or a listed name): one article, one sense. Model PERSON spans that two or more
+   listed names cover exactly (阿里 + 平头哥) are dropped too;
 2. on the very same span, a model's ORG/GPE/LOC reading beats the gazetteer's label (巴西
    the team is an ORG) and keeps the gazetteer's norm; a listed ORG stays an ORG (东盟);
 3. competing (``first``) candidates are taken **longest first**; between spans of equal
@@ -33,10 +36,12 @@ def check_precedence(precedence: Iterable[str]) -> dict[str, int]:
 
 
 def resolve(text: str, candidates: list[Candidate], labeler: Labeler, rank: dict[str, int],
-            min_score: float = 0.0) -> list[Entity]:
-    """Non-overlapping entities of ``text`` from ``candidates`` (offsets into ``text``), sorted by start."""
-    if min_score > 0:
-        candidates = [c for c in candidates if c.score is None or c.score >= min_score]
+            min_scores: dict[str, float] | None = None) -> list[Entity]:
+    """Non-overlapping entities of ``text`` from ``candidates`` (offsets into ``text``), sorted by start.
+
+    ``min_scores``: the floor of a model span's score by label, ``""`` for the other labels."""
+    if min_scores and any(v > 0 for v in min_scores.values()):
+        candidates = above_floor(text, candidates, min_scores)
     first = _model_labels_listed_names(_drop_spans_the_list_tiles([c for c in candidates if c.rank != FILL]))
     first.sort(key=lambda c: (-(c.end - c.start), rank[c.source], c.label not in ALWAYS_FIRST,
                               -(c.score if c.score is not None else 1.0), c.start))
@@ -50,6 +55,20 @@ def resolve(text: str, candidates: list[Candidate], labeler: Labeler, rank: dict
         kept.append(labeler.entity(text, c.start, c.end, c.label, c.source, c.score, c.norm))
     kept.sort(key=lambda e: (e.start, e.end))
     return kept
+
+
+def above_floor(text: str, candidates: list[Candidate], min_scores: dict[str, float]) -> list[Candidate]:
+    """The candidates without the model spans under their label's floor, except those whose name
+    and label the text also gives surely (above the floor, or listed): 普京 read at 0.44 in one
+    sentence stays a person when the article reads 普京 at 0.99 in another."""
+    default = min_scores.get("", 0.0)
+
+    def sure(c: Candidate) -> bool:
+        return c.score is None or c.score >= min_scores.get(c.label, default)
+
+    confirmed = {(text[c.start : c.end], c.label) for c in candidates
+                 if c.source == "gazetteer" or (c.source == "model" and sure(c))}
+    return [c for c in candidates if sure(c) or (text[c.start : c.end], c.label) in confirmed]
 
 
 def _model_labels_listed_names(candidates: list[Candidate]) -> list[Candidate]:

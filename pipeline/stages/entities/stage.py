@@ -62,7 +62,8 @@ class EntityRecognizer(Stage):
         self.traditional_view = traditional_view
         self.profile = get_profile(config.convention)
         self.rank = check_precedence(config.precedence)
-        self.min_score = config.min_score if config.min_score >= 0 else self.profile.min_score
+        # model spans less sure than their label's floor are dropped (entities.min_score, when set, for every label)
+        self.min_scores = {"": config.min_score} if config.min_score >= 0 else self.profile.floors()
         self.edits = check_edits(list(config.post_edits or self.profile.post_edits))
         alias_files = [p for name in config.aliases for p in resource_files(name)]
         gazetteer_files = [p for name in config.gazetteers for p in resource_files(name)]
@@ -103,7 +104,7 @@ class EntityRecognizer(Stage):
         for article, view, proposed, word_ends in zip(articles, views, candidates, ends):
             if word_ends:  # for the tokens stage: where the head's words end, over the whole article
                 article.analysis["word_ends"] = np.concatenate(word_ends)
-            kept = resolve(view, proposed, self.labeler, self.rank, self.min_score)
+            kept = resolve(view, proposed, self.labeler, self.rank, self.min_scores)
             for edit in self.edits:
                 kept = edit(view, kept, self.edit_context)
             if self.company_forms is not None:  # after every sentence is read: one sense per article
