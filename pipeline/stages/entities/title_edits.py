@@ -1,7 +1,7 @@
 """Post-edits of names written with title marks 《…》: papers, works and the names around them.
 
 Registered with :func:`~pipeline.stages.entities.post_edits.post_edit` like every other edit
-(:mod:`pipeline.stages.entities.post_edits` imports this module); the profiles of
+(the stage imports this module, which registers them); the profiles of
 ``models/entity_profiles.toml`` say which run.
 """
 from __future__ import annotations
