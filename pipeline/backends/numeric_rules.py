@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.text.regex_starts import finditer, first_chars
+
 _CN_DIGIT = "零〇一二两三四五六七八九"
 _CN_NUM = f"[{_CN_DIGIT}十百千万亿]"
 _AR = r"\d+(?:[.,]\d+)*"
@@ -146,6 +148,10 @@ def normalise_date(text: str) -> str:
 _TRIGGER = re.compile(rf"[\d{_CN_DIGIT}十百千万亿几数半]|{_RELATIVE_DAY}|{_FESTIVAL}|半年|(?:星期|周|礼拜)[日天]")
 
 
+# where each rule's matches can begin (most positions of a text begin none): the rules are tried there only
+_STARTS = [first_chars(pattern) for _, pattern in RULES]
+
+
 def find_numeric(text: str) -> list[NumericMatch]:
     """Non-overlapping numeric and temporal entities of ``text``, in order."""
     if not _TRIGGER.search(text):
@@ -155,7 +161,7 @@ def find_numeric(text: str) -> list[NumericMatch]:
         guard = _RULE_GUARDS.get(index) or _GUARDS.get(label)
         if guard is not None and not guard.search(text):
             continue
-        for m in pattern.finditer(text):
+        for m in finditer(pattern, _STARTS[index], text):
             if m.end() > m.start():
                 candidates.append((m.start(), m.end(), label))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), _PRIORITY[c[2]], c[0]))
