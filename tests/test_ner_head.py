@@ -328,3 +328,31 @@ def test_batch_plan_pools_only_rare_lengths():
         lengths = [len(texts[i]) for i in batch]
         assert max(lengths) <= min(lengths) * (1 + PAD_SLACK)
     assert sorted(i for batch in plan for i in batch) == list(range(len(texts)))
+
+
+def test_spans_of_many_paths_are_each_paths_spans():
+    """The batch reading of BIOES paths gives each sentence's spans, on paths that keep BIOES's
+    moves (the fast way) and on paths that break them (read one by one, broken entities dropped)."""
+    from pipeline.backends.crf import bioes_spans_many
+
+    tags = bioes_tags(["PER", "LOC"])
+    start, trans, end = allowed_transitions(tags)
+    rng = np.random.default_rng(7)
+    for valid in (True, False):
+        paths, lengths = [], []
+        for _ in range(200):
+            n = int(rng.integers(0, 12))
+            path = []
+            for t in range(n):
+                options = [j for j in range(len(tags)) if not valid or (
+                    (start[j] if t == 0 else trans[path[-1], j]) and (t < n - 1 or end[j]))]
+                if valid and t < n - 1:  # keep a way to end the sentence
+                    options = [j for j in options if any(trans[j, k] and end[k] for k in range(len(tags)))] or options
+                path.append(int(rng.choice(options)))
+            if valid and path and not end[path[-1]]:
+                continue
+            paths.append(np.array(path, dtype=np.int64))
+            lengths.append(n)
+        offsets = np.concatenate([[0], np.cumsum([len(p) for p in paths])]).astype(np.int64)
+        flat = np.concatenate(paths) if paths else np.zeros(0, np.int64)
+        assert bioes_spans_many(flat, offsets, tags) == [bioes_spans(p, tags) for p in paths]

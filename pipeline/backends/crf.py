@@ -6,6 +6,8 @@ code stands in otherwise, and ``FORCE_NUMPY`` lets the tests check that both agr
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from pipeline.backends.lac_tagger import backtrack
@@ -57,6 +59,55 @@ def bioes_spans(path: np.ndarray, tags: list[str]) -> list[Span]:
             spans.append((begin, i + 1, tag[2:]))
             begin = -1
     return spans
+
+
+def bioes_spans_many(paths: np.ndarray, offsets: np.ndarray, tags: list[str]) -> list[list[Span]]:
+    """:func:`bioes_spans` of every sentence of a decoded batch (sentence ``i`` at ``[offsets[i],
+    offsets[i + 1])`` of ``paths``) without a Python step per character. On a path that keeps
+    BIOES's moves, as the constrained Viterbi's do, the begins (B, S) and ends (E, S) pair up in
+    order; where any pair would not be one entity of one label within one sentence, every
+    sentence is read by :func:`bioes_spans` (which drops a broken entity) instead."""
+    n = len(offsets) - 1
+    if n <= 0 or len(paths) == 0:
+        return [[] for _ in range(max(n, 0))]
+    kinds, labels, label_ids = _tag_kinds(tuple(tags))
+    kind = kinds[paths]  # 0 O, 1 B, 2 I, 3 E, 4 S
+    begins = np.flatnonzero((kind == 1) | (kind == 4))
+    ends = np.flatnonzero((kind == 3) | (kind == 4)) + 1
+    if not _pairs_are_entities(kind, label_ids[paths], offsets, begins, ends):
+        return [bioes_spans(paths[offsets[i] : offsets[i + 1]], tags) for i in range(n)]
+    out: list[list[Span]] = [[] for _ in range(n)]
+    sentence = np.searchsorted(offsets, begins, side="right") - 1
+    first = offsets[sentence]
+    for i, a, b, t in zip(sentence.tolist(), (begins - first).tolist(), (ends - first).tolist(), paths[begins].tolist()):
+        out[i].append((a, b, labels[t]))
+    return out
+
+
+def _pairs_are_entities(kind: np.ndarray, label: np.ndarray, offsets: np.ndarray, begins: np.ndarray,
+                        ends: np.ndarray) -> bool:
+    """Whether begins and ends pair up into entities: as many of each, each pair in one sentence, in
+    order and apart, no O inside, one label at both ends, and no tagged position outside a pair."""
+    if len(begins) != len(ends):
+        return False
+    if len(begins) == 0:
+        return not np.any(kind)
+    same_sentence = np.searchsorted(offsets, begins, side="right") == np.searchsorted(offsets, ends - 1, side="right")
+    ordered = np.all(begins < ends) and np.all(ends[:-1] <= begins[1:])
+    outside = np.concatenate([[0], np.cumsum(kind == 0)])
+    no_o_inside = np.all(outside[ends] - outside[begins] == 0)
+    same_label = np.all(label[begins] == label[ends - 1])
+    covered = int(np.sum(ends - begins)) == int(np.count_nonzero(kind))
+    return bool(np.all(same_sentence) and ordered and no_o_inside and same_label and covered)
+
+
+@lru_cache(maxsize=16)
+def _tag_kinds(tags: tuple[str, ...]) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Each tag's kind (0 O, 1 B, 2 I, 3 E, 4 S), label and label number, by tag id."""
+    kinds = np.array([{"O": 0, "B": 1, "I": 2, "E": 3, "S": 4}[t[0]] for t in tags], dtype=np.int8)
+    labels = [t[2:] for t in tags]
+    numbers = {label: k for k, label in enumerate(dict.fromkeys(labels))}
+    return kinds, labels, np.array([numbers[label] for label in labels], dtype=np.int64)
 
 
 

@@ -33,6 +33,7 @@ from pipeline.backends.crf import (
     allowed_sources,
     allowed_transitions,
     bioes_spans,
+    bioes_spans_many,
     bioes_tags,
     compile_kernel,
     transition_groups,
@@ -213,9 +214,8 @@ class TaggingHead:
         found = self.best_paths(emissions, chunk)
         if found is None:
             return [[] for _ in emissions]
-        lengths, offsets, _, paths = found
-        return [bioes_spans(paths[offsets[i] : offsets[i + 1]], self.tags) if lengths[i] else []
-                for i in range(len(emissions))]
+        _, offsets, _, paths = found
+        return bioes_spans_many(paths, offsets, self.tags)
 
     def word_ends(self, emissions: list[np.ndarray]) -> list[np.ndarray]:
         """For a segmentation head (one label): the end offset of every word of each text.
@@ -246,10 +246,10 @@ class TaggingHead:
         best = self.best_paths(emissions)
         if best is None:
             return [[] for _ in emissions]
-        lengths, offsets, flat, paths = best
-        spans = [[span for span in bioes_spans(paths[offsets[i] : offsets[i + 1]], self.tags)
-                  if keep is None or span[2] in keep] if lengths[i] else []
-                 for i in range(len(emissions))]
+        _, offsets, flat, paths = best
+        spans = bioes_spans_many(paths, offsets, self.tags)
+        if keep is not None:
+            spans = [[span for span in found if span[2] in keep] for found in spans]
         where = [(i, a, b) for i, found in enumerate(spans) for a, b, _ in found]
         if not where:
             return [[] for _ in emissions]
