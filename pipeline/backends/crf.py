@@ -74,25 +74,26 @@ def bioes_spans_many(paths: np.ndarray, offsets: np.ndarray, tags: list[str]) ->
     kind = kinds[paths]  # 0 O, 1 B, 2 I, 3 E, 4 S
     begins = np.flatnonzero((kind == 1) | (kind == 4))
     ends = np.flatnonzero((kind == 3) | (kind == 4)) + 1
-    if not _pairs_are_entities(kind, label_ids[paths], offsets, begins, ends):
+    sentence = np.searchsorted(offsets, begins, side="right") - 1
+    if not _pairs_are_entities(kind, label_ids[paths], offsets, sentence, begins, ends):
         return [bioes_spans(paths[offsets[i] : offsets[i + 1]], tags) for i in range(n)]
     out: list[list[Span]] = [[] for _ in range(n)]
-    sentence = np.searchsorted(offsets, begins, side="right") - 1
     first = offsets[sentence]
     for i, a, b, t in zip(sentence.tolist(), (begins - first).tolist(), (ends - first).tolist(), paths[begins].tolist()):
         out[i].append((a, b, labels[t]))
     return out
 
 
-def _pairs_are_entities(kind: np.ndarray, label: np.ndarray, offsets: np.ndarray, begins: np.ndarray,
-                        ends: np.ndarray) -> bool:
-    """Whether begins and ends pair up into entities: as many of each, each pair in one sentence, in
-    order and apart, no O inside, one label at both ends, and no tagged position outside a pair."""
+def _pairs_are_entities(kind: np.ndarray, label: np.ndarray, offsets: np.ndarray, sentence: np.ndarray,
+                        begins: np.ndarray, ends: np.ndarray) -> bool:
+    """Whether begins and ends pair up into entities: as many of each, each pair in one sentence
+    (``sentence``: the sentence of each begin), in order and apart, no O inside, one label at both
+    ends, and no tagged position outside a pair."""
     if len(begins) != len(ends):
         return False
     if len(begins) == 0:
         return not np.any(kind)
-    same_sentence = np.searchsorted(offsets, begins, side="right") == np.searchsorted(offsets, ends - 1, side="right")
+    same_sentence = sentence == np.searchsorted(offsets, ends - 1, side="right") - 1
     ordered = np.all(begins < ends) and np.all(ends[:-1] <= begins[1:])
     outside = np.concatenate([[0], np.cumsum(kind == 0)])
     no_o_inside = np.all(outside[ends] - outside[begins] == 0)

@@ -21,6 +21,7 @@ speaker    people named only by what they say or do (据道方介绍)           
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -342,14 +343,10 @@ def _counts_from(text: str, start: int, end: int) -> bool:
         return False
     offset = len(text[start:end]) - len(digits)
     first = find_numeric(text[start + offset : start + offset + 16])
-    return bool(first) and first[0].start == 0 and first[0].end > _digit_run(digits)
+    return bool(first) and first[0].start == 0 and first[0].end > _DIGITS.match(digits).end()
 
 
-def _digit_run(text: str) -> int:
-    n = 0
-    while n < len(text) and (text[n].isdigit() or text[n] == "."):
-        n += 1
-    return n
+_DIGITS = re.compile(r"[\d.]*")  # the digits (and decimal points) a model number opens with
 
 
 @source("party_side")
